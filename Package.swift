@@ -1,0 +1,108 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "switchboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // Pure domain: statuses, the failure catalog, lifecycle rules, balancer, JWT claims.
+        .target(
+            name: "SwitchboardCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // SQLite (system libsqlite3 through GRDB): migrations, repositories, change watching.
+        .target(
+            name: "SwitchboardStore",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            plugins: ["EmbedMigrationsPlugin"]
+        ),
+        // Thin C shim over libcurl: curl's setopt/getinfo are variadic and not callable from Swift.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // Upstream HTTP over libcurl, SSE, typed clients.
+        .target(
+            name: "SwitchboardUpstream",
+            dependencies: [
+                "SwitchboardCore", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Chat Completions <-> Responses translation: pure functions, no I/O.
+        .target(name: "SwitchboardChat", dependencies: ["SwitchboardCore"]),
+        // The server: routes, proxy + failover, credentials, background services, metrics.
+        .target(
+            name: "SwitchboardGateway",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardStore", "SwitchboardUpstream", "SwitchboardChat",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // Scriptable fake of the ChatGPT backend and the OpenAI auth server (tests, demo, bench).
+        .target(
+            name: "MockUpstream",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "switchboard",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardStore", "SwitchboardUpstream", "SwitchboardGateway", "MockUpstream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Build tool: embeds migrations/*.sql into the Store module so the binary is self-contained
+        // and the SQL has one home (the .sql files), never a copy in Swift source.
+        .executableTarget(name: "MigrationEmbedder"),
+        .plugin(
+            name: "EmbedMigrationsPlugin",
+            capability: .buildTool(),
+            dependencies: ["MigrationEmbedder"],
+            path: "Sources/EmbedMigrationsPlugin"
+        ),
+        .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore", "SwitchboardCore"]),
+        .testTarget(
+            name: "SwitchboardUpstreamTests",
+            dependencies: [
+                "SwitchboardUpstream", "SwitchboardCore", "MockUpstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "SwitchboardChatTests", dependencies: ["SwitchboardChat"]),
+        .testTarget(
+            name: "SwitchboardGatewayTests",
+            dependencies: [
+                "SwitchboardGateway", "SwitchboardStore", "SwitchboardCore", "SwitchboardUpstream", "MockUpstream",
+                "switchboard",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+
+/// One pooled ChatGPT seat. Identity is (chatgpt account id, chatgpt user id): a workspace can hold several seats.
+public struct Account: Sendable, Equatable, Identifiable {
+    /// switchboard's own short id, derived from the identity so re-imports land on the same row.
+    public var id: String
+    public var chatgptAccountID: String
+    public var chatgptUserID: String
+    public var email: String?
+    public var planType: String?
+    public var status: AccountStatus
+    public var tokens: TokenSet
+    public var usage: UsageSnapshot?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: String? = nil, chatgptAccountID: String, chatgptUserID: String, email: String?, planType: String?,
+        status: AccountStatus = .active, tokens: TokenSet, usage: UsageSnapshot? = nil, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id ?? Account.id(accountID: chatgptAccountID, userID: chatgptUserID)
+        self.chatgptAccountID = chatgptAccountID
+        self.chatgptUserID = chatgptUserID
+        self.email = email
+        self.planType = planType
+        self.status = status
+        self.tokens = tokens
+        self.usage = usage
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The stable local id of an identity: 12 hex characters of SHA-256("account:user").
+    public static func id(accountID: String, userID: String) -> String {
+        let digest = SHA256.hash(data: Data("\(accountID):\(userID)".utf8))
+        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The secrets of one account. Its description never shows a token, only the fingerprint.
+public struct TokenSet: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public var accessToken: String
+    public var refreshToken: String
+    public var idToken: String
+    public var lastRefreshAt: Date?
+
+    public init(accessToken: String, refreshToken: String, idToken: String, lastRefreshAt: Date?) {
+        self.accessToken = accessToken
+        self.refreshToken = refreshToken
+        self.idToken = idToken
+        self.lastRefreshAt = lastRefreshAt
+    }
+
+    public var fingerprint: CredentialFingerprint { CredentialFingerprint(refreshToken: refreshToken) }
+
+    /// The access token's `exp`, read from its JWT payload (nil when it has none or is not a JWT).
+    public var accessExpiresAt: Date? { (try? TokenClaims(jwt: accessToken))?.expiresAt }
+
+    public var description: String { "TokenSet(refresh fingerprint \(fingerprint.short))" }
+    public var debugDescription: String { description }
+}

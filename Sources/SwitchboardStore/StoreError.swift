@@ -1,0 +1,22 @@
+import Foundation
+
+/// What can go wrong in the store, worded for the operator. Never carries a token.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case notFound(String)
+    case ambiguous(String, matches: [String])
+    case wrongKey
+    case badKey(String)
+    case encryption(String)
+    case identityMismatch(expected: String, got: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let ref): "no account matches `\(ref)` (see `switchboard accounts list`)"
+        case .ambiguous(let ref, let matches): "`\(ref)` matches several accounts (\(matches.joined(separator: ", "))); use the id"
+        case .wrongKey: "the encryption key does not open this database's tokens (wrong \(TokenCipher.keyFileName) or \(TokenCipher.environmentVariable)); nothing was changed"
+        case .badKey(let problem): problem
+        case .encryption(let problem): "encryption failed: \(problem)"
+        case .identityMismatch(let expected, let got): "the credentials belong to \(got), not to account \(expected); nothing was overwritten"
+        }
+    }
+}
