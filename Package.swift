@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Pure domain: statuses, the failure catalog, lifecycle rules, balancer, JWT claims.
@@ -58,6 +59,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // Scriptable fake of the ChatGPT backend and the OpenAI auth server (tests, demo, bench).
@@ -93,6 +95,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardUpstream", "SwitchboardCore", "MockUpstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(name: "SwitchboardChatTests", dependencies: ["SwitchboardChat"]),
@@ -102,6 +105,7 @@ let package = Package(
                 "SwitchboardGateway", "SwitchboardStore", "SwitchboardCore", "SwitchboardUpstream", "MockUpstream",
                 "switchboard",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ]

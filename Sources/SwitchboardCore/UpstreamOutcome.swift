@@ -17,7 +17,7 @@ public enum UpstreamOutcome: Sendable, Equatable {
 }
 
 /// The meaning of an upstream outcome. `FailureCatalog.classify` is the only producer.
-public enum Failure: Sendable, Equatable {
+public enum Failure: Error, Sendable, Equatable {
     /// The credential or account is dead; only a re-login fixes it.
     case permanent(code: String, message: String)
     /// Try again later; never a reason to deactivate.

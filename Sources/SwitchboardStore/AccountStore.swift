@@ -53,6 +53,11 @@ public final class AccountStore: Sendable {
 
     // MARK: Reading
 
+    /// Fails when the database cannot answer a query.
+    public func ping() throws {
+        _ = try pool.read { try Int.fetchOne($0, sql: "SELECT 1") }
+    }
+
     public func accounts() throws -> [Account] {
         try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM accounts ORDER BY created_at, id").map { try AccountRow.decode($0, cipher: cipher) } }
     }

@@ -1,12 +1,31 @@
 import ArgumentParser
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardGateway
+import SwitchboardStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway.")
-    @OptionGroup var global: GlobalOptions
-    func run() async throws { throw CLIFailure("not yet") }
-}
 
-struct MockUpstreamCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "mock-upstream", abstract: "Run the built-in fake upstream (tests, demo, benchmarks).")
-    func run() async throws { throw CLIFailure("not yet") }
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Address to listen on (env SWITCHBOARD_HOST, default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (env SWITCHBOARD_PORT, default 2455).") var port: Int?
+
+    func run() async throws {
+        var configuration = try global.configuration()
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        LogSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+        let logger = Logger(label: "switchboard")
+        let store = try global.openStore()
+        let gateway = try Gateway(configuration: configuration, store: store, logger: logger)
+        logger.info(
+            "switchboard listening",
+            metadata: [
+                "address": "http://\(configuration.host):\(configuration.port)", "data_dir": "\(configuration.dataDirectory)",
+                "upstream": "\(configuration.upstreamBaseURL)", "accounts": "\(gateway.pool.all.count)",
+            ])
+        try await gateway.run()
+    }
 }

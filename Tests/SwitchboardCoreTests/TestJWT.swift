@@ -11,7 +11,7 @@ enum TestJWT {
         var payload: [String: JSONValue] = ["sub": "auth0|x", "https://api.openai.com/auth": .object(auth)]
         if let exp { payload["exp"] = .number(exp.timeIntervalSince1970.rounded()) }
         if let email { payload["email"] = .string(email) }
-        let header = JSONValue(["alg": "none", "typ": "JWT"]).encoded().base64URLEncodedString()
+        let header = (["alg": "none", "typ": "JWT"] as JSONValue).encoded().base64URLEncodedString()
         return "\(header).\(JSONValue.object(payload).encoded().base64URLEncodedString()).sig"
     }
 }

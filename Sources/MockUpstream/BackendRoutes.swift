@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+
+/// `GET /backend-api/wham/usage` and `GET /backend-api/codex/models`, plus the bearer check they share with responses.
+extension MockRoutes {
+    func usage(_ request: Request) async throws -> Response {
+        let now = Date()
+        let answer = state.withLock { state -> Result<(UsageBehaviour, MockAccount), DeniedBearer> in
+            let check = state.authenticate(
+                authorization: request.headers[.authorization], accountHeader: request.headers[.chatGPTAccountID],
+                counter: \.usageCalls, now: now
+            )
+            guard case .valid(let index) = check else { return .failure(DeniedBearer(check: check)) }
+            return .success((state.accounts[index].usageScript.next(), state.accounts[index]))
+        }
+        let (behaviour, account): (UsageBehaviour, MockAccount)
+        switch answer {
+        case .success(let found): (behaviour, account) = found
+        case .failure(let denied): return denied.response
+        }
+        switch behaviour {
+        case .ok:
+            return .json(200, usageBody(account, now: now))
+        case .slow(let milliseconds):
+            try await pause(milliseconds: milliseconds)
+            return .json(200, usageBody(account, now: Date()))
+        case .status(let status):
+            return .json(status, Self.usageErrorBody(status))
+        case .htmlForbidden:
+            return .html(403, UpstreamErrorBody.cloudflareForbidden)
+        case .deactivated(let status):
+            return .json(status, UpstreamErrorBody.deactivatedAccount)
+        }
+    }
+
+    func models(_ request: Request) -> Response {
+        let check = state.withLock {
+            $0.authenticate(
+                authorization: request.headers[.authorization], accountHeader: request.headers[.chatGPTAccountID],
+                counter: \.modelsCalls, now: Date()
+            )
+        }
+        guard case .valid = check else { return DeniedBearer(check: check).response }
+        return .json(200, modelsBody)
+    }
+
+    /// The 200 body of `/wham/usage` for `account`.
+    private func usageBody(_ account: MockAccount, now: Date) -> String {
+        let report = account.usage
+        let nowSeconds = Int(now.timeIntervalSince1970)
+        func window(_ used: Double, _ length: Int, _ resetAfter: Int) -> [String: Any] {
+            ["used_percent": used, "limit_window_seconds": length, "reset_after_seconds": resetAfter, "reset_at": nowSeconds + resetAfter]
+        }
+        let limitReached = max(report.primaryUsedPercent, report.secondaryUsedPercent) >= 100
+        return JSONText.serialize([
+            "plan_type": account.plan,
+            "rate_limit": [
+                "allowed": !limitReached, "limit_reached": limitReached,
+                "primary_window": window(report.primaryUsedPercent, report.primaryWindowSeconds, report.primaryResetAfterSeconds),
+                "secondary_window": window(report.secondaryUsedPercent, report.secondaryWindowSeconds, report.secondaryResetAfterSeconds),
+            ],
+            "credits": ["has_credits": false, "unlimited": false, "balance": "0"],
+        ])
+    }
+
+    /// What the backend sends with each usage error status.
+    static func usageErrorBody(_ status: Int) -> String {
+        switch status {
+        case 401: UpstreamErrorBody.expiredAccessToken
+        case 402: JSONText.serialize(["detail": ["code": "deactivated_workspace"]])
+        case 404: UpstreamErrorBody.detail("Not Found")
+        case 429: UpstreamErrorBody.apiError(type: "rate_limit_exceeded", code: "rate_limit_exceeded", message: "Too many requests.")
+        case 500...: UpstreamErrorBody.detail("Internal Server Error")
+        default: UpstreamErrorBody.detail("Request failed with status \(status).")
+        }
+    }
+}
+
+/// A bearer check that failed, and the answer the backend gives for it.
+struct DeniedBearer: Error {
+    let check: MockState.BearerCheck
+
+    var response: Response {
+        switch check {
+        case .expired: .json(401, UpstreamErrorBody.expiredAccessToken)
+        case .rotatedAway, .unknown, .valid: .json(401, UpstreamErrorBody.invalidatedAccessToken)
+        case .wrongAccount: .json(403, UpstreamErrorBody.detail("chatgpt-account-id is missing or does not match the access token."))
+        }
+    }
+}

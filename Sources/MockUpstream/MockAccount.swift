@@ -1,0 +1,80 @@
+import Foundation
+
+/// One fake ChatGPT account: its identity, current tokens, scripts and counters.
+struct MockAccount {
+    var email: String
+    var plan: String
+    var accountID: String
+    var userID: String
+    var accessTokenLifetime: TimeInterval
+    var accessToken = ""
+    var accessTokenExpiresAt = Date.distantPast
+    var idToken = ""
+    var refreshToken = ""
+    var lastRefresh = Date.distantPast
+    var refreshScript = BehaviourScript<RefreshBehaviour>(sticky: .ok)
+    var usageScript = BehaviourScript<UsageBehaviour>(sticky: .ok)
+    var responsesScript = BehaviourScript<ResponsesBehaviour>(sticky: .ok)
+    var usage = MockUsageReport()
+    /// Overrides the mock's stream shape when set.
+    var stream: StreamShape?
+    var counters = MockAccountCounters()
+
+    init(spec: MockAccountSpec, defaultLifetime: TimeInterval) {
+        email = spec.email
+        plan = spec.plan
+        accountID = spec.accountID ?? UUID().uuidString.lowercased()
+        userID = spec.userID ?? "user-" + RandomToken.make(length: 24)
+        accessTokenLifetime = spec.accessTokenLifetime ?? defaultLifetime
+    }
+
+    /// Issues a new access, id and refresh token (a refresh or a login).
+    mutating func issueTokens(now: Date, clientID: String) {
+        let issuedAt = Int(now.timeIntervalSince1970)
+        let expiresAt = now.addingTimeInterval(accessTokenLifetime)
+        let auth: [String: Any] = [
+            "chatgpt_account_id": accountID, "chatgpt_user_id": userID, "chatgpt_plan_type": plan, "user_id": userID,
+        ]
+        let common: [String: Any] = [
+            "iat": issuedAt, "exp": Int(expiresAt.timeIntervalSince1970), "email": email,
+            "sub": "auth0|" + userID, "iss": "https://auth.openai.com", "jti": UUID().uuidString.lowercased(),
+            UnsignedJWT.authClaim: auth,
+        ]
+        var access = common
+        access["aud"] = ["https://api.openai.com/v1"]
+        access["client_id"] = clientID
+        access["scp"] = ["openid", "profile", "email", "offline_access"]
+        access[UnsignedJWT.profileClaim] = ["email": email, "email_verified": true]
+        var id = common
+        id["aud"] = [clientID]
+        id["email_verified"] = true
+        accessToken = UnsignedJWT.encode(access)
+        idToken = UnsignedJWT.encode(id)
+        refreshToken = "rt_" + RandomToken.make(length: 48)
+        accessTokenExpiresAt = expiresAt
+        lastRefresh = now
+    }
+
+    /// The current credentials as a Codex `auth.json`.
+    var authFile: CodexAuthFile {
+        CodexAuthFile(
+            tokens: .init(idToken: idToken, accessToken: accessToken, refreshToken: refreshToken, accountID: accountID),
+            lastRefresh: lastRefresh
+        )
+    }
+}
+
+/// Opaque random identifiers: refresh tokens, codes, ids.
+enum RandomToken {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+    static func make(length: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
+    /// A lowercase hex id, cheap enough for every response.
+    static func hex() -> String {
+        String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    }
+}

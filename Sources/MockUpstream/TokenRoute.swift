@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+
+/// `POST /oauth/token`: refresh-token rotation and authorization-code exchange.
+extension MockRoutes {
+    func token(_ request: Request) async throws -> Response {
+        let fields = try await RequestFields.read(request)
+        guard fields["client_id"] == configuration.clientID else {
+            return .json(401, UpstreamErrorBody.oauthError("invalid_client", description: "Unknown or missing client_id."))
+        }
+        switch fields["grant_type"] {
+        case "refresh_token":
+            return try await refresh(fields["refresh_token"] ?? "")
+        case "authorization_code":
+            return exchange(code: fields["code"] ?? "", redirectURI: fields["redirect_uri"], codeVerifier: fields["code_verifier"])
+        default:
+            return .json(400, UpstreamErrorBody.oauthError("unsupported_grant_type", description: "grant_type must be refresh_token or authorization_code."))
+        }
+    }
+
+    private func refresh(_ token: String) async throws -> Response {
+        switch state.withLock({ $0.beginRefresh(token) }) {
+        case .unknown:
+            return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid refresh token."))
+        case .retired(_, let reason):
+            return retiredRefreshToken(reason)
+        case .current(_, let behaviour):
+            switch behaviour {
+            case .ok:
+                return rotate(token)
+            case .slow(let milliseconds):
+                try await pause(milliseconds: milliseconds)
+                return rotate(token)
+            case .hang:
+                try await hangUntilStopped()
+                return .empty(503)
+            case .error(let code, let status):
+                return .json(status, UpstreamErrorBody.codeError(code))
+            case .oauthError(let error, let status):
+                return .json(status, UpstreamErrorBody.oauthError(error, description: "The refresh token is not valid (\(error))."))
+            case .serverError(let status):
+                return .json(status, UpstreamErrorBody.apiError(type: "server_error", code: nil, message: "The server had an error while processing your request."))
+            case .htmlForbidden:
+                return .html(403, UpstreamErrorBody.cloudflareForbidden)
+            case .nonJSON:
+                return .html(200, "<html><body>OK</body></html>")
+            case .emptyBody(let status):
+                return .empty(status)
+            }
+        }
+    }
+
+    /// Rotates `token` if it is still current now; a concurrent refresh that won first makes this one a reuse.
+    private func rotate(_ token: String) -> Response {
+        switch state.withLock({ $0.completeRefresh(token, now: Date()) }) {
+        case .success(let account): tokenAnswer(account)
+        case .failure(.retired(let reason)): retiredRefreshToken(reason)
+        case .failure(.unknown): .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid refresh token."))
+        }
+    }
+
+    private func retiredRefreshToken(_ reason: MockState.RetiredReason) -> Response {
+        switch reason {
+        case .used: .json(401, UpstreamErrorBody.codeError("refresh_token_reused"))
+        case .invalidated: .json(401, UpstreamErrorBody.codeError("refresh_token_invalidated"))
+        }
+    }
+
+    private func exchange(code: String, redirectURI: String?, codeVerifier: String?) -> Response {
+        switch state.withLock({ $0.exchangeCode(code, redirectURI: redirectURI, codeVerifier: codeVerifier, now: Date()) }) {
+        case .success(let account):
+            return tokenAnswer(account)
+        case .failure(.unknownCode):
+            return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid authorization code."))
+        case .failure(.redirectMismatch):
+            return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "redirect_uri does not match the authorization request."))
+        case .failure(.verifierMismatch):
+            return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid code_verifier."))
+        }
+    }
+
+    /// 200 with the account's new tokens, as the auth server answers a refresh or an exchange.
+    private func tokenAnswer(_ account: MockAccount) -> Response {
+        .json(200, JSONText.serialize([
+            "access_token": account.accessToken, "refresh_token": account.refreshToken, "id_token": account.idToken,
+            "expires_in": max(0, Int(account.accessTokenLifetime)), "token_type": "Bearer",
+            "scope": "openid profile email offline_access",
+        ]))
+    }
+}

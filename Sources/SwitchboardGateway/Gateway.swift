@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SwitchboardCore
+import SwitchboardStore
+import SwitchboardUpstream
+
+/// The assembled gateway: store, pool, credentials, the HTTP routes and the background services.
+public final class Gateway: Sendable {
+    public let configuration: Configuration
+    public let store: AccountStore
+    public let pool: AccountPool
+    public let credentials: Credentials
+    let transport: any HTTPTransport
+    let clients: UpstreamClients
+    let logger: Logger
+
+    /// The typed upstream clients, all on one transport.
+    struct UpstreamClients: Sendable {
+        let token: TokenClient
+        let usage: UsageClient
+        let responses: ResponsesClient
+        let models: ModelsClient
+    }
+
+    public init(configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, logger: Logger) throws {
+        GatewayMetrics.bootstrap()
+        self.configuration = configuration
+        self.store = store
+        self.transport = transport
+        self.logger = logger
+        clients = UpstreamClients(
+            token: TokenClient(transport: transport, authBaseURL: configuration.authBaseURL),
+            usage: UsageClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL),
+            responses: ResponsesClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL),
+            models: ModelsClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL))
+        let alerter = Alerter(logger: logger, webhookURL: configuration.alertWebhookURL, transport: transport)
+        pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger)
+        credentials = Credentials(pool: pool, tokenClient: clients.token, logger: logger)
+        try pool.reload()
+    }
+
+    static let routes: [String: Set<HTTPRequest.Method>] = [
+        "/backend-api/codex/responses": [.post], "/v1/responses": [.post], "/v1/chat/completions": [.post],
+        "/v1/models": [.get], "/backend-api/codex/models": [.get], "/health": [.get], "/health/ready": [.get],
+        "/metrics": [.get],
+    ]
+
+    public func router() -> Router<GatewayContext> {
+        let router = Router(context: GatewayContext.self)
+        router.add(middleware: GatewayMiddleware(routes: Self.routes))
+        let proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, logger: logger)
+        let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
+        let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
+        let models = ModelsRoutes(pool: pool, credentials: credentials, client: clients.models)
+        let health = HealthRoutes(pool: pool)
+        router.post("/backend-api/codex/responses", use: responses.codex)
+        router.post("/v1/responses", use: responses.responses)
+        router.post("/v1/chat/completions", use: chat.completions)
+        router.get("/backend-api/codex/models", use: models.codex)
+        router.get("/v1/models", use: models.openAI)
+        router.get("/health", use: health.alive)
+        router.get("/health/ready", use: health.ready)
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: GatewayMetrics.exposition())))
+        }
+        return router
+    }
+
+    /// The HTTP server and the background services, ready for one `ServiceGroup`.
+    public func services(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "switchboard"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+        return [
+            app,
+            try PoolWatcher(pool: pool, interval: Defaults.changePollInterval, logger: logger),
+            UsagePoller(pool: pool, credentials: credentials, client: clients.usage, interval: configuration.usageInterval, logger: logger),
+            AuthRetrier(pool: pool, credentials: credentials, interval: configuration.authRetryInterval, logger: logger),
+        ]
+    }
+
+    /// Serves until SIGTERM/SIGINT; open streams get `grace` to finish.
+    public func run(grace: Duration = .seconds(Defaults.shutdownGrace)) async throws {
+        var group = ServiceGroupConfiguration(services: try services(host: configuration.host, port: configuration.port), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = grace
+        try await ServiceGroup(configuration: group).run()
+    }
+
+    /// Starts in the background (tests, demo): returns once the port is bound.
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> RunningGateway {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        var configuration = ServiceGroupConfiguration(
+            services: try services(host: host, port: port) { continuation.yield($0) }, logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        let group = ServiceGroup(configuration: configuration)
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let bound = await iterator.next() else { throw GatewayError.upstreamUnavailable("the server did not start") }
+        return RunningGateway(port: bound, group: group, task: task)
+    }
+}
+
+/// A gateway started with `Gateway.start`.
+public struct RunningGateway: Sendable {
+    public let port: Int
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// The per-request context: Hummingbird's core context, the client's address (for the
+/// loopback-only rule) and the trace that becomes the request's one log line.
+public struct GatewayContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    public let trace = RequestTrace()
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// What is learned while serving one request, logged once when it ends (for streams: when the stream ends).
+public final class RequestTrace: Sendable {
+    struct Fields {
+        var account: String?
+        var timeToFirstByte: Duration?
+        var inputTokens: Int?
+        var outputTokens: Int?
+        var streaming = false
+        var attempts = 0
+    }
+
+    let started = ContinuousClock.now
+    private let fields = Mutex(Fields())
+
+    func update(_ change: (inout Fields) -> Void) { fields.withLock { change(&$0) } }
+    var snapshot: Fields { fields.withLock { $0 } }
+
+    /// Writes the request's log line and metrics.
+    func finish(route: String, status: Int, requestID: String, logger: Logger) {
+        let fields = snapshot
+        let duration = ContinuousClock.now - started
+        GatewayMetrics.request(route: route, status: status, duration: duration)
+        var metadata: Logger.Metadata = [
+            "request_id": "\(requestID)", "route": "\(route)", "status": "\(status)",
+            "duration_ms": "\(duration.milliseconds)",
+        ]
+        if let account = fields.account { metadata["account"] = "\(account)" }
+        if let ttfb = fields.timeToFirstByte { metadata["ttfb_ms"] = "\(ttfb.milliseconds)" }
+        if let input = fields.inputTokens { metadata["input_tokens"] = "\(input)" }
+        if let output = fields.outputTokens { metadata["output_tokens"] = "\(output)" }
+        if fields.attempts > 1 { metadata["attempts"] = "\(fields.attempts)" }
+        logger.info("request", metadata: metadata)
+    }
+}
+
+extension Duration {
+    /// Whole and fractional milliseconds, for log lines.
+    var milliseconds: String {
+        let (seconds, attoseconds) = components
+        return String(format: "%.2f", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+    }
+}

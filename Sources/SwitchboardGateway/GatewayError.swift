@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SwitchboardCore
+
+/// Every error the gateway makes up itself, rendered as the OpenAI error envelope
+/// `{"error":{"message","type","code","param"}}` in this one place.
+public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var type: String
+    public var code: String?
+    public var message: String
+    public var param: String?
+    /// Extra fields inside `error` (e.g. `resets_at` for usage limits).
+    public var extra: [String: JSONValue] = [:]
+    public var retryAfterSeconds: Int?
+    /// When set, the upstream's own error body, sent as it came.
+    public var rawBody: Data?
+
+    public init(status: HTTPResponse.Status, type: String, code: String?, message: String, param: String? = nil, extra: [String: JSONValue] = [:], retryAfterSeconds: Int? = nil) {
+        self.status = status
+        self.type = type
+        self.code = code
+        self.message = message
+        self.param = param
+        self.extra = extra
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    public var description: String { "\(status.code) \(code ?? type): \(message)" }
+
+    /// The envelope as JSON; also what a stream carries in its error event.
+    public var envelope: JSONValue {
+        if let rawBody, let upstream = JSONValue(parsing: rawBody), upstream["error"]?.objectValue != nil { return upstream }
+        var error = extra
+        error["message"] = .string(message)
+        error["type"] = .string(type)
+        error["code"] = code.map(JSONValue.string) ?? .null
+        error["param"] = param.map(JSONValue.string) ?? .null
+        return ["error": .object(error)]
+    }
+
+    public var headers: HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(max(1, retryAfterSeconds)) }
+        return headers
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rawBody ?? envelope.encoded())))
+    }
+
+    // MARK: The gateway's own errors
+
+    public static func badRequest(_ message: String, param: String? = nil, code: String? = nil) -> GatewayError {
+        GatewayError(status: .badRequest, type: "invalid_request_error", code: code, message: message, param: param)
+    }
+
+    public static func notFound(_ path: String) -> GatewayError {
+        GatewayError(status: .notFound, type: "invalid_request_error", code: "unknown_url", message: "Unknown request URL: \(path). Routes: POST /v1/responses, POST /v1/chat/completions, GET /v1/models, POST /backend-api/codex/responses, GET /backend-api/codex/models, GET /health, GET /health/ready.")
+    }
+
+    public static func methodNotAllowed(_ method: String, _ path: String) -> GatewayError {
+        GatewayError(status: .methodNotAllowed, type: "invalid_request_error", code: "method_not_allowed", message: "\(method) is not allowed on \(path)")
+    }
+
+    public static func payloadTooLarge(limit: Int) -> GatewayError {
+        GatewayError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large", message: "The request body is larger than \(limit) bytes (SWITCHBOARD_MAX_BODY_BYTES).")
+    }
+
+    public static func invalidAPIKey() -> GatewayError {
+        GatewayError(status: .unauthorized, type: "invalid_request_error", code: "invalid_api_key", message: "Missing or invalid API key. Send `Authorization: Bearer sb-...` (create one with `switchboard keys create`).")
+    }
+
+    public static func usageLimitReached(resetsAt: Date, now: Date) -> GatewayError {
+        let seconds = max(0, Int(resetsAt.timeIntervalSince(now).rounded(.up)))
+        return GatewayError(
+            status: .tooManyRequests, type: "usage_limit_reached", code: "usage_limit_reached",
+            message: "Every account has reached its usage limit. The earliest resets in \(seconds) s.",
+            extra: ["resets_at": .number(resetsAt.timeIntervalSince1970.rounded(.up)), "resets_in_seconds": .number(Double(seconds))],
+            retryAfterSeconds: seconds)
+    }
+
+    public static func authRetrying(nextRetry: Date, now: Date) -> GatewayError {
+        let seconds = max(1, Int(nextRetry.timeIntervalSince(now).rounded(.up)))
+        return GatewayError(
+            status: .serviceUnavailable, type: "service_unavailable", code: "accounts_auth_retrying",
+            message: "No account is usable right now: their token refresh is failing transiently and is retried in \(seconds) s.",
+            retryAfterSeconds: seconds)
+    }
+
+    public static func noAccounts(total: Int) -> GatewayError {
+        let message = total == 0
+            ? "No accounts are configured. Import one with `switchboard accounts import ~/.codex/auth.json`."
+            : "No account is usable: every account is paused or deactivated. Log in again with the Codex CLI, import the new auth.json (`switchboard accounts import FILE`), then run `switchboard accounts reactivate ID` (see `switchboard accounts list`)."
+        return GatewayError(status: .serviceUnavailable, type: "service_unavailable", code: "no_accounts", message: message, retryAfterSeconds: 60)
+    }
+
+    /// The upstream refused the request itself (a 4xx about its content): its answer goes to the client unchanged.
+    public static func passthrough(status: Int, body: Data) -> GatewayError {
+        var error = GatewayError(status: HTTPResponse.Status(code: status), type: "invalid_request_error", code: nil, message: "The upstream rejected the request.")
+        error.rawBody = JSONValue(parsing: body)?["error"] != nil ? body : nil
+        if let message = JSONValue(parsing: body)?["error"]?["message"]?.stringValue { error.message = message }
+        return error
+    }
+
+    public static func upstreamUnavailable(_ detail: String) -> GatewayError {
+        GatewayError(status: .badGateway, type: "upstream_error", code: "upstream_unavailable", message: "The upstream failed on every account tried: \(detail)", retryAfterSeconds: 5)
+    }
+
+    public static func streamTruncated() -> GatewayError {
+        GatewayError(status: .badGateway, type: "upstream_error", code: "upstream_stream_truncated", message: "The upstream stream ended without a terminal event.")
+    }
+}

@@ -1,0 +1,82 @@
+import CoreMetrics
+import Foundation
+import Metrics
+import Prometheus
+import Synchronization
+import SwitchboardCore
+
+/// Every metric the gateway exports (swift-metrics, exposed by swift-prometheus at `/metrics`).
+/// Labels are routes, statuses and codes: never an account's token or a client's key.
+enum GatewayMetrics {
+    private static let bootstrapped = Mutex(false)
+    private static let openStreamCount = Atomic<Int>(0)
+
+    /// Installs the Prometheus factory once per process (tests start several servers).
+    static func bootstrap() {
+        bootstrapped.withLock { done in
+            guard !done else { return }
+            var factory = PrometheusMetricsFactory(registry: registry)
+            factory.defaultDurationHistogramBuckets = [
+                .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+                .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+            ]
+            MetricsSystem.bootstrap(factory)
+            done = true
+        }
+    }
+
+    static let registry = PrometheusCollectorRegistry()
+
+    /// The Prometheus text exposition of every metric.
+    static func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+
+    static func request(route: String, status: Int, duration: Duration) {
+        Counter(label: "switchboard_requests_total", dimensions: [("route", route), ("status", String(status))]).increment()
+        Metrics.Timer(label: "switchboard_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds).record(duration: duration)
+    }
+
+    static func upstream(latency: Duration, timeToFirstByte: Duration?) {
+        Metrics.Timer(label: "switchboard_upstream_latency_seconds", preferredDisplayUnit: .seconds).record(duration: latency)
+        if let timeToFirstByte {
+            Metrics.Timer(label: "switchboard_upstream_ttfb_seconds", preferredDisplayUnit: .seconds).record(duration: timeToFirstByte)
+        }
+    }
+
+    static func failover(reason: String) {
+        Counter(label: "switchboard_failovers_total", dimensions: [("reason", reason)]).increment()
+    }
+
+    static func refresh(outcome: String) {
+        Counter(label: "switchboard_token_refreshes_total", dimensions: [("outcome", outcome)]).increment()
+    }
+
+    static func transition(_ transition: Transition) {
+        if transition.isDeactivation {
+            Counter(label: "switchboard_deactivations_total", dimensions: [("code", transition.code ?? "unknown")]).increment()
+        }
+    }
+
+    static func accounts(byStatus counts: [AccountStatus.Name: Int]) {
+        for name in AccountStatus.Name.allCases {
+            Gauge(label: "switchboard_accounts", dimensions: [("status", name.rawValue)]).record(counts[name] ?? 0)
+        }
+    }
+
+    static func streamOpened() {
+        let now = openStreamCount.add(1, ordering: .relaxed).newValue
+        Gauge(label: "switchboard_open_streams").record(now)
+    }
+
+    static func streamClosed(cancelledByClient: Bool) {
+        let now = openStreamCount.subtract(1, ordering: .relaxed).newValue
+        Gauge(label: "switchboard_open_streams").record(now)
+        if cancelledByClient { Counter(label: "switchboard_client_disconnects_total").increment() }
+    }
+
+    static var openStreams: Int { openStreamCount.load(ordering: .relaxed) }
+}

@@ -1,0 +1,46 @@
+import HTTPTypes
+import Hummingbird
+import SwitchboardUpstream
+
+/// Which headers cross the gateway, in each direction (docs/upstream.md).
+enum ForwardedHeaders {
+    /// Never forwarded upstream: credentials (ours are set per account), hop-by-hop and proxy headers,
+    /// and accept-encoding (the relay passes bytes through and must see plain SSE).
+    static let droppedFromClient: Set<String> = [
+        "authorization", "chatgpt-account-id", "host", "content-length", "forwarded", "connection", "keep-alive",
+        "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection", "accept-encoding",
+        "cookie", "x-api-key", "accept", "content-type", "expect",
+    ]
+
+    /// Never passed back to the client: framing is the server's own.
+    static let droppedFromUpstream: Set<String> = [
+        "content-length", "transfer-encoding", "connection", "keep-alive", "set-cookie", "content-encoding",
+        "alt-svc", "strict-transport-security", "date", "server",
+    ]
+
+    static func upstream(from headers: HTTPFields) -> [HTTPHeader] {
+        headers.compactMap { field in
+            let name = field.name.canonicalName
+            if droppedFromClient.contains(name) || name.hasPrefix("x-forwarded-") || name.hasPrefix("cf-") { return nil }
+            return HTTPHeader(name, field.value)
+        }
+    }
+
+    static func client(from headers: [HTTPHeader]) -> HTTPFields {
+        var fields = HTTPFields()
+        for header in headers {
+            let name = header.name.lowercased()
+            guard !droppedFromUpstream.contains(name), let fieldName = HTTPField.Name(name) else { continue }
+            fields.append(HTTPField(name: fieldName, value: header.value))
+        }
+        return fields
+    }
+
+    /// The session key for stickiness: a session header, else the body's `prompt_cache_key`.
+    static func stickyKey(headers: HTTPFields, promptCacheKey: String?) -> String? {
+        for name in ["session_id", "thread-id", "x-codex-turn-state"] {
+            if let fieldName = HTTPField.Name(name), let value = headers[fieldName], !value.isEmpty { return "\(name):\(value)" }
+        }
+        return promptCacheKey.map { "prompt_cache_key:\($0)" }
+    }
+}

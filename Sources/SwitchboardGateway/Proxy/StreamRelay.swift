@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+import SwitchboardUpstream
+
+/// Passes an upstream SSE stream to the client byte for byte, as it arrives. If the upstream breaks
+/// after the first byte, the client gets a `response.failed` event instead of a silent end.
+enum StreamRelay {
+    static func response(_ opened: OpenedStream, events: UpstreamEvents, finish: @escaping @Sendable (Int) -> Void) -> Response {
+        var headers = ForwardedHeaders.client(from: opened.response.headers)
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        events.trace.update { $0.streaming = true }
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let end = await events.run { chunk, _ in try await writer.write(ByteBuffer(bytes: chunk)) }
+            switch end {
+            case .terminal:
+                try? await writer.finish(nil)
+                finish(200)
+            case .truncated(let detail):
+                try? await writer.write(ByteBuffer(bytes: failedEvent(.streamTruncated(), detail: detail)))
+                try? await writer.finish(nil)
+                finish(502)
+            case .clientGone:
+                finish(499)
+            }
+        })
+    }
+
+    /// A `response.failed` event carrying the error, as the upstream itself would send it.
+    static func failedEvent(_ error: GatewayError, detail: String) -> [UInt8] {
+        let payload: JSONValue = [
+            "type": "response.failed",
+            "response": ["status": "failed", "error": ["code": error.code.map(JSONValue.string) ?? .null, "message": .string("\(error.message) (\(detail))")]],
+        ]
+        return SSEEncoder.encode(SSEEvent(event: "response.failed", data: String(decoding: payload.encoded(), as: UTF8.self)))
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardUpstream
+
+/// How an upstream stream ended.
+enum StreamEnd: Sendable {
+    /// A terminal event arrived (`response.completed`, `.incomplete` or `.failed`); `failure` is set for `.failed`.
+    case terminal(failure: JSONValue?)
+    /// The upstream closed or broke without a terminal event.
+    case truncated(detail: String)
+    /// The client went away; the upstream transfer was cancelled.
+    case clientGone
+}
+
+/// Reads an opened upstream stream chunk by chunk, handing each chunk with the SSE events it
+/// completed to `consume`. It is the one place that notices the end of a stream: terminal events,
+/// truncation, a client that left (upstream cancelled), and a usage limit reported mid-stream.
+struct UpstreamEvents {
+    let opened: OpenedStream
+    let pool: AccountPool
+    let trace: RequestTrace
+
+    static let terminalTypes: Set<String> = ["response.completed", "response.incomplete", "response.failed"]
+
+    /// `consume` throws when the client cannot be written to any more.
+    func run(_ consume: (_ chunk: [UInt8], _ events: [SSEEvent]) async throws -> Void) async -> StreamEnd {
+        GatewayMetrics.streamOpened()
+        var parser = SSEParser()
+        var ended: StreamEnd?
+        var firstByte = true
+        let body = opened.response.body
+        defer {
+            if case .clientGone = ended { body.cancel() }
+            if case .some(.clientGone) = ended { GatewayMetrics.streamClosed(cancelledByClient: true) } else { GatewayMetrics.streamClosed(cancelledByClient: false) }
+        }
+        do {
+            for try await chunk in body {
+                if firstByte {
+                    firstByte = false
+                    let elapsed = ContinuousClock.now - trace.started
+                    trace.update { $0.timeToFirstByte = elapsed }
+                }
+                let events: [SSEEvent]
+                do { events = try parser.parse(chunk) } catch {
+                    ended = .truncated(detail: "unreadable event stream: \(error)")
+                    break
+                }
+                for event in events where Self.terminalTypes.contains(event.type) {
+                    ended = .terminal(failure: observeTerminal(event))
+                }
+                do { try await consume(chunk, events) } catch {
+                    ended = .clientGone
+                    break
+                }
+                if ended != nil { break }
+            }
+        } catch {
+            if ended == nil { ended = .truncated(detail: "\(error)") }
+        }
+        return ended ?? .truncated(detail: "the upstream closed the stream without a terminal event")
+    }
+
+    /// Reads usage for the log line; a failure carrying a usage limit also marks the account.
+    private func observeTerminal(_ event: SSEEvent) -> JSONValue? {
+        guard let data = JSONValue(parsing: Data(event.data.utf8)) else { return event.type == "response.failed" ? ["message": "response failed"] : nil }
+        let response = data["response"]
+        if let usage = response?["usage"] {
+            trace.update {
+                $0.inputTokens = usage["input_tokens"]?.intValue
+                $0.outputTokens = usage["output_tokens"]?.intValue
+            }
+        }
+        guard event.type == "response.failed" else { return nil }
+        let error = response?["error"] ?? data["error"] ?? ["message": "response failed"]
+        // Classified as a 4xx with this body, so only its code decides (usage limit, quota, dead account).
+        let failure = FailureCatalog.classify(.http(status: 400, body: (["error": error] as JSONValue).encoded()), from: .responses, now: Date())
+        switch failure {
+        case .rateLimited?, .quotaExceeded?, .permanent?:
+            pool.record(.failed(failure!, source: .responses, accessTokenValid: true), for: opened.accountID)
+        case .transient?, .unauthorized?, .clientError?, nil:
+            break
+        }
+        return error
+    }
+}
+
+extension SSEEvent {
+    /// The event name, falling back to the data's `type` field.
+    var type: String {
+        if let event, !event.isEmpty { return event }
+        return JSONValue(parsing: Data(data.utf8))?["type"]?.stringValue ?? "message"
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+
+/// `GET /health` (the process is alive) and `GET /health/ready` (the database answers and an account is active).
+struct HealthRoutes: Sendable {
+    let pool: AccountPool
+
+    func alive(_ request: Request, _ context: GatewayContext) -> Response {
+        JSONResponse.ok(["status": "ok"])
+    }
+
+    func ready(_ request: Request, _ context: GatewayContext) -> Response {
+        do {
+            try pool.store.ping()
+        } catch {
+            return JSONResponse.ok(["status": "unavailable", "reason": .string("the database does not answer: \(error)")], status: .serviceUnavailable)
+        }
+        let active = pool.balancer.selectableCount
+        guard active > 0 else {
+            return JSONResponse.ok(["status": "unavailable", "reason": .string(pool.emptyPoolError().message)], status: .serviceUnavailable)
+        }
+        return JSONResponse.ok(["status": "ready", "active_accounts": .number(Double(active))])
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Installs the process's log handler once: text lines, or one JSON object per line.
+enum LogSetup {
+    static func bootstrap(format: String, level: String) {
+        let level = Logger.Level(rawValue: level.lowercased()) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == "json" ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+/// Writes each log record as one JSON object on standard error (for log shippers).
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    private static let lock = Mutex(())
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var record: [String: String] = [
+            "ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
+            "logger": label, "message": event.message.description,
+        ]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { record[key] = value.description }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var line = try? encoder.encode(record) else { return }
+        line.append(0x0A)
+        Self.lock.withLock { _ in FileHandle.standardError.write(line) }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import SwitchboardCore
+@testable import SwitchboardStore
+
+@Suite struct AccountStoreTests {
+    let fixture = StoreFixture()
+
+    @Test func migrationsAreAppliedOnceAndReopeningChangesNothing() throws {
+        let store = try fixture.open()
+        _ = try store.importAccount(StoreFixture.authFile())
+        let reopened = try fixture.open()
+        #expect(try reopened.accounts().count == 1)
+        let applied = try reopened.pool.read { try Migrations.migrator.appliedMigrations($0) }
+        #expect(applied == Migrations.names)
+        #expect(Migrations.names.first == "0001_accounts")
+    }
+
+    @Test func theDataDirectoryIs0700AndTheFiles0600() throws {
+        let store = try fixture.open()
+        _ = try store.importAccount(StoreFixture.authFile())
+        func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1 }
+        #expect(try mode(fixture.directory.path) == 0o700)
+        for name in [AccountStore.fileName, AccountStore.fileName + "-wal", TokenCipher.keyFileName] {
+            let path = fixture.directory.appendingPathComponent(name).path
+            if FileManager.default.fileExists(atPath: path) { #expect(try mode(path) == 0o600, "\(name)") }
+        }
+    }
+
+    @Test func theDatabaseHoldsNoPlaintextToken() throws {
+        let store = try fixture.open()
+        let file = try StoreFixture.authFile(refresh: "rt-PLAINTEXT-CANARY")
+        _ = try store.importAccount(file)
+        try store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path) where name.hasPrefix(AccountStore.fileName) {
+            let bytes = try Data(contentsOf: fixture.directory.appendingPathComponent(name))
+            #expect(bytes.range(of: Data("rt-PLAINTEXT-CANARY".utf8)) == nil, "\(name)")
+            #expect(bytes.range(of: Data(file.tokens.accessToken.utf8)) == nil, "\(name)")
+        }
+        #expect(try store.account(id: store.accounts()[0].id)?.tokens.refreshToken == "rt-PLAINTEXT-CANARY")
+    }
+
+    @Test func aWrongKeyIsRefusedAndLeavesTheDataAlone() throws {
+        _ = try fixture.open().importAccount(StoreFixture.authFile())
+        let other = Data(repeating: 7, count: 32).base64EncodedString()
+        #expect(throws: StoreError.wrongKey) { try fixture.open(key: .environment(other)) }
+        try FileManager.default.removeItem(at: fixture.directory.appendingPathComponent(TokenCipher.keyFileName))
+        #expect(throws: StoreError.self) { try fixture.open() }
+    }
+
+    @Test func reimportReplacesTokensAndKeepsTheStatus() throws {
+        let store = try fixture.open()
+        let first = try store.importAccount(StoreFixture.authFile(refresh: "rt-a")).account
+        try store.apply(.failed(.permanent(code: "token_expired", message: "m"), source: .refresh, accessTokenValid: false), to: first.id)
+        let again = try store.importAccount(StoreFixture.authFile(refresh: "rt-b"))
+        #expect(again == .updated(again.account, credentialsChanged: true))
+        #expect(again.account.tokens.refreshToken == "rt-b")
+        #expect(again.account.status.name == .deactivated)
+        #expect(try store.events(accountID: first.id).map(\.code) == ["imported", "token_expired", "credentials_replaced"])
+    }
+
+    @Test func concurrentReportsOfOneDeathRecordOneTransition() async throws {
+        let store = try fixture.open()
+        let id = try store.importAccount(StoreFixture.authFile()).account.id
+        let decisions = await withTaskGroup(of: LifecycleDecision.self) { group in
+            for _ in 0..<20 {
+                group.addTask { (try? store.apply(.failed(.permanent(code: "token_expired", message: "m"), source: .refresh, accessTokenValid: false), to: id)) ?? .unchanged }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(decisions.filter { if case .change = $0 { true } else { false } }.count == 1)
+        #expect(try store.events(accountID: id).filter { $0.toStatus == "deactivated" }.count == 1)
+    }
+
+    @Test func rotatedTokensAreSavedOnlyOverThePreviousRefreshToken() throws {
+        let store = try fixture.open()
+        let account = try store.importAccount(StoreFixture.authFile(refresh: "rt-old")).account
+        let fresh = TokenSet(accessToken: "a2", refreshToken: "rt-new", idToken: "i2", lastRefreshAt: Date())
+        guard case .rotated(let saved, _) = try store.rotateTokens(of: account.id, previous: account.tokens.fingerprint, to: fresh, source: .refresh) else {
+            Issue.record("expected a rotation"); return
+        }
+        #expect(saved.tokens.refreshToken == "rt-new")
+        let late = TokenSet(accessToken: "a3", refreshToken: "rt-late", idToken: "i3", lastRefreshAt: Date())
+        guard case .stale(let current) = try store.rotateTokens(of: account.id, previous: account.tokens.fingerprint, to: late, source: .refresh) else {
+            Issue.record("a rotation over a replaced token must be refused"); return
+        }
+        #expect(current.tokens.refreshToken == "rt-new")
+        #expect(try store.events(accountID: account.id).last?.code == "tokens_rotated")
+    }
+
+    @Test func anotherConnectionsCommitChangesTheDataVersion() throws {
+        let store = try fixture.open()
+        let counter = try store.makeChangeCounter()
+        let before = try counter.current()
+        let other = try fixture.open()
+        _ = try other.importAccount(StoreFixture.authFile())
+        #expect(try counter.current() != before)
+    }
+
+    @Test func accountsAreFoundByIdEmailOrChatGPTAccountIdAndAmbiguityIsReported() throws {
+        let store = try fixture.open()
+        let a = try store.importAccount(StoreFixture.authFile(account: "ws", user: "u1", email: "one@x.io")).account
+        _ = try store.importAccount(StoreFixture.authFile(account: "ws", user: "u2", email: "two@x.io"))
+        #expect(try store.find(a.id).id == a.id)
+        #expect(try store.find("ONE@x.io").id == a.id)
+        #expect(throws: StoreError.self) { try store.find("ws") }
+        #expect(throws: StoreError.notFound("nobody")) { try store.find("nobody") }
+    }
+}

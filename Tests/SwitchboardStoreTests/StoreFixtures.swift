@@ -1,0 +1,34 @@
+import Foundation
+import SwitchboardCore
+@testable import SwitchboardStore
+
+/// A throwaway data directory and auth files for store tests.
+struct StoreFixture {
+    let directory: URL
+
+    init() {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-store-\(UUID().uuidString)")
+    }
+
+    func open(key: TokenCipher.KeySource? = nil) throws -> AccountStore {
+        try AccountStore.open(dataDirectory: directory, keySource: key, environment: [:])
+    }
+
+    static func jwt(_ payload: JSONValue) -> String {
+        "eyJhbGciOiJub25lIn0.\(payload.encoded().base64URLEncodedString()).x"
+    }
+
+    static func authFile(account: String = "acct-1", user: String = "user-1", email: String = "a@example.com", refresh: String = "rt-secret-1", access: String? = nil) throws -> CodexAuthFile {
+        let claims: JSONValue = [
+            "email": .string(email), "exp": .number(Date().addingTimeInterval(3600).timeIntervalSince1970.rounded()),
+            "https://api.openai.com/auth": ["chatgpt_account_id": .string(account), "chatgpt_user_id": .string(user), "chatgpt_plan_type": "plus"],
+        ]
+        let accessToken = access ?? jwt(claims.objectValue!.merging(["jti": .string("access-\(refresh)")]) { $1 }.json)
+        let text = #"{"tokens":{"id_token":"\#(jwt(claims))","access_token":"\#(accessToken)","refresh_token":"\#(refresh)","account_id":"\#(account)"}}"#
+        return try CodexAuthFile(data: Data(text.utf8))
+    }
+}
+
+extension Dictionary where Key == String, Value == JSONValue {
+    var json: JSONValue { .object(self) }
+}

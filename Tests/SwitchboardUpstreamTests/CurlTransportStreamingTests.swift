@@ -1,0 +1,186 @@
+import Foundation
+import Hummingbird
+import SwitchboardCore
+import Testing
+
+@testable import SwitchboardUpstream
+
+/// Streaming behaviour of `CurlTransport` against an in-process server.
+@Suite(.serialized) struct CurlTransportStreamingTests {
+    @Test func firstChunkArrivesBeforeTheServerSendsTheLast() async throws {
+        let gateOpen = Probe(false)
+        let lastSent = Probe(false)
+        try await withTestServer({ router in
+            router.get("/gated") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "first;"))
+                    _ = await eventually(within: .seconds(10)) { gateOpen.value }
+                    lastSent.update { $0 = true }
+                    try await writer.write(ByteBuffer(string: "last"))
+                    try await writer.finish(nil)
+                })
+            }
+        }) { base in
+            let transport = CurlTransport()
+            let response = try await transport.send(UpstreamRequest(url: base + "/gated", timeouts: .streaming(idle: .seconds(20))))
+            #expect(response.status == 200)
+            var iterator = response.body.makeAsyncIterator()
+            let first = try #require(try await iterator.next())
+            #expect(String(decoding: first, as: UTF8.self) == "first;")
+            #expect(lastSent.value == false)
+            gateOpen.update { $0 = true }
+            var rest: [UInt8] = []
+            while let chunk = try await iterator.next() { rest += chunk }
+            #expect(String(decoding: rest, as: UTF8.self) == "last")
+        }
+    }
+
+    @Test func cancellingTheConsumerStopsTheServerStream() async throws {
+        let writerEnded = Probe(false)
+        try await withTestServer({ router in
+            router.get("/forever") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    do {
+                        while true {
+                            try await writer.write(ByteBuffer(repeating: 0x61, count: 1024))
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
+                    } catch {
+                        writerEnded.update { $0 = true }
+                        throw error
+                    }
+                })
+            }
+        }) { base in
+            let transport = CurlTransport()
+            let chunksSeen = Probe(0)
+            let consumer = Task {
+                let response = try await transport.send(UpstreamRequest(url: base + "/forever", timeouts: .streaming(idle: .seconds(20))))
+                for try await _ in response.body { chunksSeen.update { $0 += 1 } }
+            }
+            #expect(await eventually { chunksSeen.value >= 2 })
+            #expect(transport.activeTransferCount == 1)
+            let cancelledAt = ContinuousClock.now
+            consumer.cancel()
+            #expect(await eventually(within: .milliseconds(500)) { transport.activeTransferCount == 0 })
+            let removedAfter = ContinuousClock.now - cancelledAt
+            #expect(removedAfter < .milliseconds(500), "transfer removed \(removedAfter) after cancel")
+            #expect(await eventually(within: .seconds(5)) { writerEnded.value })
+            let result = await consumer.result
+            #expect(throws: TransportError.self) { try result.get() }
+        }
+    }
+
+    @Test func droppingAnUnreadBodyCancelsTheTransfer() async throws {
+        let writerEnded = Probe(false)
+        try await withTestServer({ router in
+            router.get("/forever") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    do {
+                        while true {
+                            try await writer.write(ByteBuffer(repeating: 0x62, count: 1024))
+                            try await Task.sleep(for: .milliseconds(10))
+                        }
+                    } catch {
+                        writerEnded.update { $0 = true }
+                        throw error
+                    }
+                })
+            }
+        }) { base in
+            let transport = CurlTransport()
+            do {
+                let response = try await transport.send(UpstreamRequest(url: base + "/forever", timeouts: .streaming(idle: .seconds(20))))
+                #expect(response.status == 200)
+            }
+            #expect(await eventually(within: .milliseconds(500)) { transport.activeTransferCount == 0 })
+            #expect(await eventually(within: .seconds(5)) { writerEnded.value })
+        }
+    }
+
+    @Test func twoHundredConcurrentStreamsShareOneLoopThread() async throws {
+        try await withTestServer({ router in
+            router.get("/chunks/{id}") { _, context in
+                let id = context.parameters.get("id") ?? "?"
+                return Response(status: .ok, body: ResponseBody { writer in
+                    for part in 0..<5 {
+                        try await writer.write(ByteBuffer(string: "\(id)-\(part);"))
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    try await writer.finish(nil)
+                })
+            }
+        }) { base in
+            let transport = CurlTransport()
+            let threadsBefore = try #require(processThreadCount())
+            let peakThreads = Probe(threadsBefore)
+            let sampler = Task {
+                while !Task.isCancelled {
+                    if let count = processThreadCount() { peakThreads.update { $0 = max($0, count) } }
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            let bodies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for id in 0..<200 {
+                    group.addTask {
+                        let response = try await transport.send(UpstreamRequest(url: base + "/chunks/\(id)", timeouts: .streaming(idle: .seconds(30))))
+                        let body = try await response.body.collect(upTo: 1 << 20)
+                        return (id, String(decoding: body, as: UTF8.self))
+                    }
+                }
+                var bodies: [Int: String] = [:]
+                for try await (id, body) in group { bodies[id] = body }
+                return bodies
+            }
+            sampler.cancel()
+            #expect(bodies.count == 200)
+            for id in 0..<200 {
+                #expect(bodies[id] == (0..<5).map { "\(id)-\($0);" }.joined())
+            }
+            #expect(transport.eventLoopThreadCount == 1)
+            let growth = peakThreads.value - threadsBefore
+            #expect(growth < 24, "threads grew by \(growth) during 200 transfers")
+            #expect(await eventually { transport.activeTransferCount == 0 })
+        }
+    }
+
+    @Test func aSlowConsumerPausesTheTransferAndStillGetsEveryByte() async throws {
+        let total = 64 * 1024 * 1024
+        let written = Probe(0)
+        try await withTestServer({ router in
+            router.get("/flood") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    let block = ByteBuffer(repeating: 0x7A, count: 64 * 1024)
+                    while written.value < total {
+                        try await writer.write(block)
+                        written.update { $0 += block.readableBytes }
+                    }
+                    try await writer.finish(nil)
+                })
+            }
+        }) { base in
+            let transport = CurlTransport()
+            let response = try await transport.send(UpstreamRequest(url: base + "/flood", timeouts: .streaming(idle: .seconds(30))))
+            var iterator = response.body.makeAsyncIterator()
+            var received = try #require(try await iterator.next()).count
+            // Wait until the server is stuck: its count stops moving for 200 ms.
+            var last = -1
+            var stableSince = ContinuousClock.now
+            let stalled = await eventually(within: .seconds(20)) {
+                let now = written.value
+                if now != last {
+                    last = now
+                    stableSince = .now
+                }
+                return ContinuousClock.now - stableSince > .milliseconds(200)
+            }
+            #expect(stalled)
+            #expect(written.value < total, "the server wrote everything although nobody read it")
+            while let chunk = try await iterator.next() {
+                #expect(chunk.first == 0x7A && chunk.last == 0x7A)
+                received += chunk.count
+            }
+            #expect(received == total)
+        }
+    }
+}
