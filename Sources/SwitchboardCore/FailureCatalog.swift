@@ -37,6 +37,10 @@ public enum FailureCatalog {
             if endpoint == .responses || error.isJSON { return nil }
             return .transient(reason: "HTTP \(status) with a non-JSON body")
         }
+        // A server error says nothing about the credential, whatever its body claims.
+        if status >= 500 {
+            return .transient(reason: "HTTP \(status)")
+        }
         let code = error.code
         if let code, quotaCodes.contains(code) {
             return .quotaExceeded(resetsAt: error.resetsAt(now: now))
@@ -61,9 +65,6 @@ public enum FailureCatalog {
             return endpoint == .responses
                 ? .rateLimited(resetsAt: error.resetsAt(now: now))
                 : .transient(reason: "HTTP 429")
-        }
-        if status >= 500 {
-            return .transient(reason: "HTTP \(status)")
         }
         // A 4xx from the responses or models endpoint with a structured error is about the request.
         if endpoint == .responses || endpoint == .models, error.isJSON, status != 403 {

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import MockUpstream
+import Synchronization
+import SwitchboardCore
+import SwitchboardGateway
+import SwitchboardStore
+import SwitchboardUpstream
+
+/// A mock upstream and a real gateway, each on an ephemeral loopback port, driven over real HTTP.
+final class GatewayHarness: Sendable {
+    let mock: MockUpstream
+    let store: AccountStore
+    let gateway: Gateway
+    let running: RunningGateway
+    let dataDirectory: URL
+    let logs: LogCapture
+    static let transport = CurlTransport()
+
+    static func start(
+        emails: [String] = ["one@example.com", "two@example.com"],
+        accessTokenLifetime: TimeInterval? = nil,
+        mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
+        configure: (inout Configuration) -> Void = { _ in }
+    ) async throws -> GatewayHarness {
+        let mock = MockUpstream(configuration: mockConfiguration)
+        _ = try await mock.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-test-\(UUID().uuidString)")
+        var configuration = Configuration()
+        configuration.dataDirectory = directory.path
+        configuration.upstreamBaseURL = mock.upstreamBaseURL
+        configuration.authBaseURL = mock.baseURL
+        configuration.usageInterval = 3600
+        configure(&configuration)
+        let store = try AccountStore.open(dataDirectory: directory, environment: [:])
+        for email in emails {
+            let file = try mock.createAccount(email: email, accessTokenLifetime: accessTokenLifetime)
+            _ = try store.importAccount(try SwitchboardCore.CodexAuthFile(data: JSONEncoder().encode(file)))
+        }
+        let logs = LogCapture()
+        let logger = Logger(label: "test") { _ in logs.handler() }
+        let gateway = try Gateway(configuration: configuration, store: store, transport: transport, logger: logger)
+        let running = try await gateway.start()
+        return GatewayHarness(mock: mock, store: store, gateway: gateway, running: running, dataDirectory: directory, logs: logs)
+    }
+
+    private init(mock: MockUpstream, store: AccountStore, gateway: Gateway, running: RunningGateway, dataDirectory: URL, logs: LogCapture) {
+        self.mock = mock
+        self.store = store
+        self.gateway = gateway
+        self.running = running
+        self.dataDirectory = dataDirectory
+        self.logs = logs
+    }
+
+    func stop() async {
+        await running.stop()
+        await mock.stop()
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+
+    /// switchboard's id for the account with this email.
+    func id(_ email: String) throws -> String { try store.find(email).id }
+
+    func status(_ email: String) throws -> AccountStatus { try store.find(email).status }
+
+    /// Imports (new) credentials the mock holds for `email`.
+    func importCurrentCredentials(of email: String) throws -> AccountStore.ImportResult {
+        let file = try mock.authFile(email)
+        return try store.importAccount(try SwitchboardCore.CodexAuthFile(data: JSONEncoder().encode(file)))
+    }
+
+    /// Sends a request and collects the whole answer.
+    func send(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> TestResponse {
+        let response = try await open(method, path, body: body, headers: headers)
+        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return TestResponse(status: response.status, headers: response.headers, body: Data(bytes))
+    }
+
+    /// Sends a request and returns as soon as the head arrives; the body streams.
+    func open(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> UpstreamResponse {
+        var all = headers
+        if body != nil { all.append(HTTPHeader("Content-Type", "application/json")) }
+        let request = UpstreamRequest(
+            method: method, url: running.baseURL + path, headers: all, body: body.map { Array($0.utf8) },
+            timeouts: .streaming(idle: .seconds(20)))
+        return try await Self.transport.send(request)
+    }
+
+    static let codexBody = #"{"model":"gpt-5","instructions":"be brief","input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}],"stream":true,"store":false}"#
+}
+
+struct TestResponse {
+    let status: Int
+    let headers: [HTTPHeader]
+    let body: Data
+
+    var json: JSONValue? { JSONValue(parsing: body) }
+    var text: String { String(decoding: body, as: UTF8.self) }
+    func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
+func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// Collects log records so tests can count warnings and search for secrets.
+final class LogCapture: Sendable {
+    struct Record: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: [String: String]
+        var line: String { "\(level) \(message) \(metadata.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " "))" }
+    }
+
+    private let records = Mutex<[Record]>([])
+
+    var all: [Record] { records.withLock { $0 } }
+
+    func count(_ message: String, level: Logger.Level? = nil) -> Int {
+        all.filter { $0.message == message && (level == nil || $0.level == level) }.count
+    }
+
+    func handler() -> Handler { Handler(capture: self) }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }.mapValues { "\($0)" }
+            let record = Record(level: event.level, message: event.message.description, metadata: merged)
+            capture.records.withLock { $0.append(record) }
+        }
+    }
+}
