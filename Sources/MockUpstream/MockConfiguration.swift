@@ -16,7 +16,8 @@ extension MockUpstream {
         public var deviceCodeLifetime: Int
         /// What `/codex/models` lists.
         public var models: [MockModel]
-        /// Level of the mock's own log; requests are not logged.
+        /// Level of the mock's own log; requests are not logged. Critical by default because the
+        /// only thing it says otherwise is an error line each time `stop()` cancels the server.
         public var logLevel: Logger.Level
 
         public init(
@@ -26,7 +27,7 @@ extension MockUpstream {
             deviceCodeInterval: Int = 5,
             deviceCodeLifetime: Int = 900,
             models: [MockModel] = MockModel.catalog,
-            logLevel: Logger.Level = .warning
+            logLevel: Logger.Level = .critical
         ) {
             self.accessTokenLifetime = accessTokenLifetime
             self.stream = stream

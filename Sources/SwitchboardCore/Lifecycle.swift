@@ -7,8 +7,9 @@ public enum EventSource: String, Sendable, Codable, CaseIterable {
 
 /// Something that happened to an account and may change its status.
 public enum LifecycleEvent: Sendable, Equatable {
-    /// An upstream call failed; `accessTokenValid` says whether the current access token can still be used.
-    case failed(Failure, source: EventSource, accessTokenValid: Bool)
+    /// A call to `endpoint` failed, seen by the `source` path; `accessTokenValid` says whether the
+    /// current access token can still be used.
+    case failed(Failure, at: UpstreamEndpoint, source: EventSource, accessTokenValid: Bool)
     /// A token refresh succeeded.
     case refreshed(source: EventSource)
     /// Time passed a rate-limit reset.
@@ -64,8 +65,8 @@ public enum Lifecycle {
             to == status ? .unchanged : .change(Transition(from: status, to: to, cause: cause, code: code, detail: detail))
         }
         switch event {
-        case .failed(let failure, let source, let accessTokenValid):
-            return failed(failure, source: source, accessTokenValid: accessTokenValid, account: account, now: now, policy: policy, change: change)
+        case .failed(let failure, let endpoint, let source, let accessTokenValid):
+            return failed(failure, at: endpoint, source: source, accessTokenValid: accessTokenValid, account: account, now: now, policy: policy, change: change)
 
         case .refreshed(let source):
             guard case .authRetrying = status else { return .unchanged }
@@ -103,7 +104,7 @@ public enum Lifecycle {
     }
 
     private static func failed(
-        _ failure: Failure, source: EventSource, accessTokenValid: Bool, account: Account, now: Date, policy: LifecyclePolicy,
+        _ failure: Failure, at endpoint: UpstreamEndpoint, source: EventSource, accessTokenValid: Bool, account: Account, now: Date, policy: LifecyclePolicy,
         change: (AccountStatus, EventSource, String?, String) -> LifecycleDecision
     ) -> LifecycleDecision {
         let status = account.status
@@ -123,8 +124,9 @@ public enum Lifecycle {
             return change(.rateLimited(resetsAt: until), source, code, "limited until \(ISO8601DateFormatter().string(from: until))")
 
         case .transient(let reason):
-            // Only a failed refresh can take an account out: transient answers elsewhere never do.
-            guard source == .refresh || source == .authRetry else { return .unchanged }
+            // Only a failed refresh can take an account out (whichever path asked for it):
+            // transient answers from the usage or responses endpoints never do.
+            guard endpoint == .token else { return .unchanged }
             if accessTokenValid, status == .active { return .unchanged }
             switch status {
             case .authRetrying(let since, _, _):

@@ -119,7 +119,7 @@ public final class Credentials: Sendable {
     private func fail(_ id: String, outcome: UpstreamOutcome, source: EventSource, accessValid: Bool) -> Unusable {
         let failure = FailureCatalog.classify(outcome, from: .token, now: Date())
             ?? .transient(reason: "token endpoint answered without an access token")
-        pool.record(.failed(failure, source: source, accessTokenValid: accessValid), for: id)
+        pool.record(.failed(failure, at: .token, source: source, accessTokenValid: accessValid), for: id)
         if case .permanent(let code, _) = failure {
             GatewayMetrics.refresh(outcome: "permanent")
             return .deactivated(code: code)

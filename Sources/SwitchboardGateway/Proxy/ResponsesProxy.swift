@@ -54,7 +54,7 @@ struct ResponsesProxy: Sendable {
                 lastProblem = "the upstream rejected a freshly refreshed token"
                 GatewayMetrics.failover(reason: "unauthorized")
             case .permanent, .rateLimited, .quotaExceeded, .transient:
-                pool.record(.failed(failure, source: .responses, accessTokenValid: true), for: id)
+                pool.record(.failed(failure, at: .responses, source: .responses, accessTokenValid: true), for: id)
                 lastProblem = "\(failure)"
                 GatewayMetrics.failover(reason: Self.reason(failure))
             }

@@ -77,7 +77,7 @@ struct UpstreamEvents {
         let failure = FailureCatalog.classify(.http(status: 400, body: (["error": error] as JSONValue).encoded()), from: .responses, now: Date())
         switch failure {
         case .rateLimited?, .quotaExceeded?, .permanent?:
-            pool.record(.failed(failure!, source: .responses, accessTokenValid: true), for: opened.accountID)
+            pool.record(.failed(failure!, at: .responses, source: .responses, accessTokenValid: true), for: opened.accountID)
         case .transient?, .unauthorized?, .clientError?, nil:
             break
         }

@@ -48,7 +48,7 @@ public struct UsagePoller: Service {
                 try pool.reload(id: id)
             case .failure(let failure):
                 // 403 and transient answers are not evidence against the account: Lifecycle ignores them.
-                pool.record(.failed(failure, source: .usage, accessTokenValid: true), for: id)
+                pool.record(.failed(failure, at: .usage, source: .usage, accessTokenValid: true), for: id)
                 logger.debug("usage poll failed", metadata: ["account": "\(id)", "failure": "\(failure)"])
             }
         } catch {
