@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Benchmark tools only (bench/): the load generator's HTTP client and latency histograms.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Pure domain: statuses, the failure catalog, lifecycle rules, balancer, JWT claims.
@@ -77,6 +80,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Build tool: embeds migrations/*.sql into the Store module so the binary is self-contained
@@ -87,6 +92,24 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["MigrationEmbedder"],
             path: "Sources/EmbedMigrationsPlugin"
+        ),
+        // Benchmark tools (bench/run.sh): the HTTP load generator and the Balancer.pick micro-benchmark.
+        .executableTarget(
+            name: "switchboard-load",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "bench/LoadGenerator",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .executableTarget(
+            name: "switchboard-pick-bench",
+            dependencies: ["SwitchboardCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "bench/PickBenchmark"
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore", "SwitchboardCore"]),

@@ -2,7 +2,24 @@ import Foundation
 import Hummingbird
 
 /// The `/_mock` control API: the in-process operations of `MockControl` as JSON over HTTP,
-/// for shell scripts, the demo, the benchmark and conformance tests. Mutations answer 204.
+/// for shell scripts, the demo, the benchmark and conformance tests. Mutations answer 204;
+/// an unknown account 404, a duplicate email 409, a body that does not decode 400. `{key}` is an
+/// account's email, `chatgpt_account_id` or `chatgpt_user_id`.
+///
+/// - `GET  /_mock/health` → `{"status":"ok"}`
+/// - `POST /_mock/accounts` `MockAccountSpec` → 201 Codex `auth.json`
+/// - `GET  /_mock/accounts` → `{"accounts":[MockAccountSummary]}`
+/// - `GET  /_mock/accounts/{key}` → `MockAccountSummary` (current tokens under `auth`)
+/// - `GET  /_mock/accounts/{key}/counters` → `MockAccountCounters`
+/// - `POST /_mock/accounts/{key}/script` `{"refresh"?:{"next"?:[B],"then"?:B},"usage"?:…,"responses"?:…}`
+///   where B is `{"kind":…}` (see `RefreshBehaviour`, `UsageBehaviour`, `ResponsesBehaviour`); `next`
+///   replaces the one-shot queue, `then` the sticky default
+/// - `PUT  /_mock/accounts/{key}/usage` `MockUsageReport` (missing fields take their defaults)
+/// - `PUT  /_mock/accounts/{key}/stream` `StreamShape`; `PUT /_mock/stream` sets it for every account without its own
+/// - `POST /_mock/accounts/{key}/expire` → the current access token answers 401 `token_expired` from now on
+/// - `POST /_mock/login` `MockLoginPlan` → queues how the next device or browser login goes
+/// - `GET  /_mock/counters` → `MockCountersReport`
+/// - `POST /_mock/counters/reset` → zeroes counters (open streams excepted); `POST /_mock/reset` → forgets everything
 extension MockRoutes {
     /// The JSON body of `POST /_mock/accounts/{key}/script`.
     struct ScriptRequest: Codable {

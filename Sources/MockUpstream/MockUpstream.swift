@@ -101,6 +101,7 @@ public final class MockUpstream: Sendable {
     /// Serves in the foreground until the task is cancelled or the process gets SIGINT/SIGTERM
     /// (for `switchboard mock-upstream --port P` and the demo). `onReady` receives the bound port.
     public func run(host: String = "127.0.0.1", port: Int = 0, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        defer { server.withLock { $0.port = nil } }
         try await application(host: host, port: port, onRunning: onReady).runService()
     }
 }

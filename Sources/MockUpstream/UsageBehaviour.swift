@@ -8,7 +8,7 @@ public enum UsageBehaviour: Sendable, Equatable {
     /// A Cloudflare-like 403 HTML page.
     case htmlForbidden
     /// `status` with a body saying the account has been deactivated (`account_deactivated`).
-    case deactivated(status: Int = 401)
+    case deactivated(status: Int = 403)
     /// Wait `milliseconds`, then behave like `.ok`.
     case slow(milliseconds: Int)
 }
@@ -20,7 +20,7 @@ extension UsageBehaviour: Codable {
         case "ok": self = .ok
         case "status": self = .status(fields.status ?? 500)
         case "html_forbidden": self = .htmlForbidden
-        case "deactivated": self = .deactivated(status: fields.status ?? 401)
+        case "deactivated": self = .deactivated(status: fields.status ?? 403)
         case "slow": self = .slow(milliseconds: fields.delayMs ?? 1000)
         default: throw fields.unknownKind("usage")
         }

@@ -28,6 +28,11 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let array) = self, array.indices.contains(index) { return array[index] }
+        return nil
+    }
+
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var doubleValue: Double? { if case .number(let n) = self { return n } else { return nil } }
     public var intValue: Int? { doubleValue.flatMap { $0.isFinite ? Int(exactly: $0.rounded()) : nil } }

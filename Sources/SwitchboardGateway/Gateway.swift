@@ -12,6 +12,7 @@ public final class Gateway: Sendable {
     public let store: AccountStore
     public let pool: AccountPool
     public let credentials: Credentials
+    public let access: ClientAccess
     let transport: any HTTPTransport
     let clients: UpstreamClients
     let logger: Logger
@@ -24,7 +25,7 @@ public final class Gateway: Sendable {
         let models: ModelsClient
     }
 
-    public init(configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, logger: Logger) throws {
+    public init(configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, allowUnauthenticated: Bool = false, logger: Logger) throws {
         GatewayMetrics.bootstrap()
         self.configuration = configuration
         self.store = store
@@ -38,6 +39,7 @@ public final class Gateway: Sendable {
         let alerter = Alerter(logger: logger, webhookURL: configuration.alertWebhookURL, transport: transport)
         pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger)
         credentials = Credentials(pool: pool, tokenClient: clients.token, logger: logger)
+        access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
         try pool.reload()
     }
 
@@ -49,7 +51,7 @@ public final class Gateway: Sendable {
 
     public func router() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: GatewayMiddleware(routes: Self.routes))
+        router.add(middleware: GatewayMiddleware(routes: Self.routes, access: access))
         let proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, logger: logger)
         let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
         let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
@@ -77,7 +79,7 @@ public final class Gateway: Sendable {
             logger: logger)
         return [
             app,
-            try PoolWatcher(pool: pool, interval: Defaults.changePollInterval, logger: logger),
+            try PoolWatcher(pool: pool, access: access, interval: Defaults.changePollInterval, logger: logger),
             UsagePoller(pool: pool, credentials: credentials, client: clients.usage, interval: configuration.usageInterval, logger: logger),
             AuthRetrier(pool: pool, credentials: credentials, interval: configuration.authRetryInterval, logger: logger),
         ]

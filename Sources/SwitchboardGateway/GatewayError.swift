@@ -72,6 +72,10 @@ public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
         GatewayError(status: .unauthorized, type: "invalid_request_error", code: "invalid_api_key", message: "Missing or invalid API key. Send `Authorization: Bearer sb-...` (create one with `switchboard keys create`).")
     }
 
+    public static func loopbackOnly() -> GatewayError {
+        GatewayError(status: .forbidden, type: "invalid_request_error", code: "loopback_only", message: "This gateway has no API keys, so it serves only clients on this machine. Create a key with `switchboard keys create` and send it as `Authorization: Bearer sb-...`.")
+    }
+
     public static func usageLimitReached(resetsAt: Date, now: Date) -> GatewayError {
         let seconds = max(0, Int(resetsAt.timeIntervalSince(now).rounded(.up)))
         return GatewayError(
@@ -98,14 +102,28 @@ public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
 
     /// The upstream refused the request itself (a 4xx about its content): its answer goes to the client unchanged.
     public static func passthrough(status: Int, body: Data) -> GatewayError {
+        let json = JSONValue(parsing: body)
         var error = GatewayError(status: HTTPResponse.Status(code: status), type: "invalid_request_error", code: nil, message: "The upstream rejected the request.")
-        error.rawBody = JSONValue(parsing: body)?["error"] != nil ? body : nil
-        if let message = JSONValue(parsing: body)?["error"]?["message"]?.stringValue { error.message = message }
+        // An OpenAI-shaped body goes through as it is; a `{"detail": …}` one is wrapped so its text is kept.
+        error.rawBody = json?["error"]?.objectValue != nil ? body : nil
+        if let message = json?["error"]?["message"]?.stringValue ?? json?["detail"]?.stringValue ?? json?["error"]?.stringValue {
+            error.message = "The upstream rejected the request: \(message)"
+        }
         return error
     }
 
     public static func upstreamUnavailable(_ detail: String) -> GatewayError {
         GatewayError(status: .badGateway, type: "upstream_error", code: "upstream_unavailable", message: "The upstream failed on every account tried: \(detail)", retryAfterSeconds: 5)
+    }
+
+    /// A failure the upstream reported inside its stream (`response.error`), for a client that did not stream.
+    public static func upstreamFailure(_ error: JSONValue) -> GatewayError {
+        let code = error["code"]?.stringValue
+        let message = error["message"]?.stringValue ?? "The upstream failed the response."
+        if let code, FailureCatalog.rateLimitCodes.union(FailureCatalog.quotaCodes).contains(code) {
+            return GatewayError(status: .tooManyRequests, type: code, code: code, message: message, retryAfterSeconds: 60)
+        }
+        return GatewayError(status: .badGateway, type: "upstream_error", code: code ?? "response_failed", message: message)
     }
 
     public static func streamTruncated() -> GatewayError {

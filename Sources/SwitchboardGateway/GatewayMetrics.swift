@@ -40,11 +40,14 @@ enum GatewayMetrics {
         Metrics.Timer(label: "switchboard_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds).record(duration: duration)
     }
 
-    static func upstream(latency: Duration, timeToFirstByte: Duration?) {
+    /// From sending the upstream request to its response head.
+    static func upstreamHead(after latency: Duration) {
         Metrics.Timer(label: "switchboard_upstream_latency_seconds", preferredDisplayUnit: .seconds).record(duration: latency)
-        if let timeToFirstByte {
-            Metrics.Timer(label: "switchboard_upstream_ttfb_seconds", preferredDisplayUnit: .seconds).record(duration: timeToFirstByte)
-        }
+    }
+
+    /// From sending the upstream request to the first body byte.
+    static func upstreamFirstByte(after duration: Duration) {
+        Metrics.Timer(label: "switchboard_upstream_ttfb_seconds", preferredDisplayUnit: .seconds).record(duration: duration)
     }
 
     static func failover(reason: String) {

@@ -29,7 +29,7 @@ public final class CurlTransport: HTTPTransport {
     public func send(_ request: UpstreamRequest) async throws -> UpstreamResponse {
         if Task.isCancelled { throw TransportError.cancelled }
         let channel = loop.open(request)
-        let body = UpstreamResponseBody(transfer: channel)  // dropping it (on any exit) cancels the transfer
+        let body = UpstreamResponseBody(transfer: channel, owner: self)  // dropping it (on any exit) cancels the transfer
         let head = try await channel.head()
         return UpstreamResponse(status: head.status, headers: head.headers, body: body)
     }

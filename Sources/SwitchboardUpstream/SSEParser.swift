@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Incremental Server-Sent Events parser: feed chunks split anywhere, get whole events.
 /// Handles "\n", "\r\n" and "\r" line ends, multi-line `data:`, `event:`, `id:`, comments, a
 /// leading BOM, and caps the size of one event.
@@ -71,12 +77,7 @@ public struct SSEParser: Sendable {
             if bytes[0] == .lineFeed { start = 1 }
         }
         while start < count {
-            var end = start
-            while end < count {
-                let byte = bytes[end]
-                if byte == .lineFeed || byte == .carriageReturn { break }
-                end += 1
-            }
+            var end = Self.lineEnd(in: bytes, from: start)
             if end == count {
                 partialLine.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<count]))
                 if eventBytes + partialLine.count > maxEventBytes { return .eventTooLarge(limit: maxEventBytes) }
@@ -119,22 +120,36 @@ public struct SSEParser: Sendable {
         if line[0] == .colon { return nil }  // comment
         eventBytes += line.count + 1
         hasFields = true
-        let colon = line.firstIndex(of: .colon) ?? line.count
+        let colon = memchr(line.baseAddress!, Int32(UInt8.colon), line.count).map { line.baseAddress!.distance(to: $0) } ?? line.count
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         var valueStart = colon + 1
         if valueStart < line.count, line[valueStart] == .space { valueStart += 1 }
         let value = valueStart < line.count ? UnsafeRawBufferPointer(rebasing: line[valueStart...]) : UnsafeRawBufferPointer(start: nil, count: 0)
-        if name.elementsEqual("data".utf8) {
+        if Self.isField(name, "data") {
             if hasData { data.append(.lineFeed) }
             data.append(contentsOf: value)
             hasData = true
-        } else if name.elementsEqual("event".utf8) {
+        } else if Self.isField(name, "event") {
             eventName = String(decoding: value, as: UTF8.self)
-        } else if name.elementsEqual("id".utf8) {
+        } else if Self.isField(name, "id") {
             if !value.contains(0) { eventID = String(decoding: value, as: UTF8.self) }
         }
         // `retry:` and unknown fields are ignored.
         return nil
+    }
+
+    /// The index of the first CR or LF at or after `start`, or `bytes.count` (memchr: SIMD-fast).
+    private static func lineEnd(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count else { return bytes.count }
+        let lineFeed = memchr(base + start, Int32(UInt8.lineFeed), bytes.count - start).map { base.distance(to: $0) } ?? bytes.count
+        let carriageReturn = memchr(base + start, Int32(UInt8.carriageReturn), lineFeed - start).map { base.distance(to: $0) }
+        return carriageReturn ?? lineFeed
+    }
+
+    /// Whether a field name equals an ASCII `literal` (no generic sequence comparison: hot path).
+    private static func isField(_ name: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard name.count == literal.utf8CodeUnitCount, let base = name.baseAddress else { return false }
+        return memcmp(base, literal.utf8Start, name.count) == 0
     }
 
     /// A blank line: emit the event when it has data (the SSE rule), then start a new one.

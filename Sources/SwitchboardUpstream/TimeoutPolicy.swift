@@ -14,7 +14,8 @@ public struct TimeoutPolicy: Sendable, Equatable {
         self.total = total
     }
 
-    /// A stream: fails when no byte arrives for `idle`, however long the whole stream runs.
+    /// A stream: fails when no byte (head or body) arrives for `idle`, however long the whole
+    /// stream runs. Time spent paused because the reader is behind does not count.
     public static func streaming(idle: Duration, connect: Duration = defaultConnect) -> TimeoutPolicy {
         TimeoutPolicy(connect: connect, idle: idle)
     }

@@ -14,8 +14,9 @@ public struct UpstreamResponseBody: AsyncSequence, Sendable {
 
     let source: Source
 
-    init(transfer channel: TransferChannel) {
-        source = .transfer(TransferLease(channel))
+    /// A body fed by a curl transfer; `owner` (the transport) stays alive while the body does.
+    init(transfer channel: TransferChannel, owner: any Sendable) {
+        source = .transfer(TransferLease(channel, owner: owner))
     }
 
     /// A body whose chunks come from `stream` (for transports other than curl, and tests).
@@ -46,11 +47,17 @@ public struct UpstreamResponseBody: AsyncSequence, Sendable {
         var state: State
 
         public mutating func next() async throws -> [UInt8]? {
+            try await next(isolation: nil)
+        }
+
+        /// The next chunk, nil at the end; runs in the caller's isolation (so an actor can
+        /// keep the iterator in its own state).
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [UInt8]? {
             switch state {
             case .transfer(let lease):
                 return try await lease.channel.nextChunk()
             case .stream(var iterator):
-                let chunk = try await iterator.next()
+                let chunk = try await iterator.next(isolation: actor)
                 state = .stream(iterator)
                 return chunk
             case .bytes(let bytes):
@@ -86,9 +93,11 @@ public struct UpstreamResponseBody: AsyncSequence, Sendable {
 /// it (a no-op when the body was read to its end).
 final class TransferLease: Sendable {
     let channel: TransferChannel
+    private let owner: any Sendable
 
-    init(_ channel: TransferChannel) {
+    init(_ channel: TransferChannel, owner: any Sendable) {
         self.channel = channel
+        self.owner = owner
     }
 
     deinit {

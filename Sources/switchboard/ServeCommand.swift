@@ -11,6 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Address to listen on (env SWITCHBOARD_HOST, default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (env SWITCHBOARD_PORT, default 2455).") var port: Int?
+    @Flag(help: "Serve clients on other machines even though no API key exists (not recommended).") var allowUnauthenticated = false
 
     func run() async throws {
         var configuration = try global.configuration()
@@ -19,7 +20,10 @@ struct ServeCommand: AsyncParsableCommand {
         LogSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
         let logger = Logger(label: "switchboard")
         let store = try global.openStore()
-        let gateway = try Gateway(configuration: configuration, store: store, logger: logger)
+        let gateway = try Gateway(configuration: configuration, store: store, allowUnauthenticated: allowUnauthenticated, logger: logger)
+        if !ClientAccess.isLoopbackHost(configuration.host), !gateway.access.hasKeys, !allowUnauthenticated {
+            throw CLIFailure("refusing to listen on \(configuration.host) without API keys: anyone who can reach it could use your accounts. Create a key (`switchboard keys create`) or pass --allow-unauthenticated")
+        }
         logger.info(
             "switchboard listening",
             metadata: [

@@ -4,7 +4,7 @@ import ArgumentParser
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pool ChatGPT/Codex accounts behind one OpenAI-compatible endpoint.",
-        subcommands: [ServeCommand.self, AccountsCommand.self, EventsCommand.self, MockUpstreamCommand.self])
+        subcommands: [ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, MockUpstreamCommand.self])
 }
 
 struct AccountsCommand: AsyncParsableCommand {
@@ -13,6 +13,6 @@ struct AccountsCommand: AsyncParsableCommand {
         abstract: "Manage the account pool.",
         subcommands: [
             AccountsImport.self, AccountsList.self, AccountsShow.self, AccountsPause.self, AccountsResume.self,
-            AccountsRemove.self, AccountsReactivate.self, AccountsHistory.self, AccountsExport.self,
+            AccountsRemove.self, AccountsReactivate.self, AccountsHistory.self, AccountsExport.self, AccountsLogin.self,
         ])
 }

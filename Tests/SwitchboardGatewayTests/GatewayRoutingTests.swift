@@ -168,6 +168,30 @@ import SwitchboardUpstream
         #expect(codex.json?["models"]?.arrayValue?.isEmpty == false)
     }
 
+    /// Codex CLI 0.163 sends its prompt as input and no `instructions`, which the backend requires.
+    @Test func aCodexRequestWithoutInstructionsIsAccepted() async throws {
+        let h = try await GatewayHarness.start(emails: ["one@example.com"])
+        defer { Task { await h.stop() } }
+        let body = #"{"model":"gpt-5","input":[{"type":"message","role":"developer","content":[{"type":"input_text","text":"base prompt"}]}],"stream":true,"store":false}"#
+        let response = try await h.send("POST", "/backend-api/codex/responses", body: body)
+        #expect(response.status == 200, "\(response.text)")
+        #expect(response.text.contains("response.completed"))
+    }
+
+    @Test func anUpstreamRejectionOfTheRequestReachesTheClientWithItsReasonAndNoFailover() async throws {
+        let h = try await GatewayHarness.start()
+        defer { Task { await h.stop() } }
+        let body = #"{"model":"gpt-5","instructions":"x","input":[],"stream":true,"store":true}"#
+        let response = try await h.send("POST", "/backend-api/codex/responses", body: body)
+        #expect(response.status == 400)
+        let message = try #require(response.json?["error"]?["message"]?.stringValue)
+        #expect(message != "The upstream rejected the request.", "the upstream's reason must reach the client")
+        let calls = try ["one@example.com", "two@example.com"].map { try h.mock.counters(for: $0).responsesCalls }.reduce(0, +)
+        #expect(calls == 1)
+        #expect(try h.status("one@example.com") == .active)
+        #expect(try h.status("two@example.com") == .active)
+    }
+
     @Test func aTruncatedStreamEndsWithAnErrorEvent() async throws {
         let h = try await GatewayHarness.start(emails: ["one@example.com"])
         defer { Task { await h.stop() } }

@@ -112,4 +112,31 @@ struct MockUpstreamBackendTests {
             #expect(output?.map { $0["type"] as? String } == ["function_call", "function_call"])
         }
     }
+
+    @Test("usage plays its scripted answers once each over the control API, and /expire makes the token answer 401")
+    func usageScriptAndExpire() async throws {
+        let mock = MockUpstream()
+        let auth = try mock.createAccount(email: "kim@example.com")
+        try await mock.application().test(.router) { client in
+            let script = #"{"usage":{"next":[{"kind":"status","status":402},{"kind":"deactivated"},{"kind":"html_forbidden"}]}}"#
+            #expect(try await client.execute(uri: "/_mock/accounts/kim@example.com/script", method: .post, body: ByteBuffer(string: script)).status == .noContent)
+            var statuses: [Int] = []
+            var bodies: [String] = []
+            for _ in 0..<4 {
+                let response = try await client.execute(uri: "/backend-api/wham/usage", method: .get, headers: Support.headers(auth))
+                statuses.append(response.status.code)
+                bodies.append(String(buffer: response.body))
+            }
+            #expect(statuses == [402, 403, 403, 200])
+            #expect(bodies[1].contains("account_deactivated"))
+            #expect(bodies[2].contains("<html"))
+
+            #expect(try await client.execute(uri: "/_mock/accounts/\(auth.tokens.accountID)/expire", method: .post).status == .noContent)
+            let expired = try await client.execute(uri: "/backend-api/wham/usage", method: .get, headers: Support.headers(auth))
+            #expect(expired.status == .unauthorized)
+            let missing = try await client.execute(uri: "/_mock/accounts/nobody@example.com/expire", method: .post)
+            #expect(missing.status == .notFound)
+        }
+        #expect(try mock.counters(for: "kim@example.com").usageCalls == 5)
+    }
 }

@@ -145,42 +145,28 @@ import Testing
     }
 
     @Test func aSlowConsumerPausesTheTransferAndStillGetsEveryByte() async throws {
-        let total = 64 * 1024 * 1024
-        let written = Probe(0)
-        try await withTestServer({ router in
-            router.get("/flood") { _, _ in
-                Response(status: .ok, body: ResponseBody { writer in
-                    let block = ByteBuffer(repeating: 0x7A, count: 64 * 1024)
-                    while written.value < total {
-                        try await writer.write(block)
-                        written.update { $0 += block.readableBytes }
-                    }
-                    try await writer.finish(nil)
-                })
+        let server = BlockingFloodServer(total: 64 * 1024 * 1024)
+        let transport = CurlTransport()
+        let response = try await transport.send(UpstreamRequest(url: "http://127.0.0.1:\(server.port)/flood", timeouts: .streaming(idle: .seconds(30))))
+        var iterator = response.body.makeAsyncIterator()
+        var received = try #require(try await iterator.next()).count
+        // Nobody reads now: wait until the server is stuck (its count stops moving for 300 ms).
+        var last = -1
+        var stableSince = ContinuousClock.now
+        let stalled = await eventually(within: .seconds(20)) {
+            let now = server.sent
+            if now != last {
+                last = now
+                stableSince = .now
             }
-        }) { base in
-            let transport = CurlTransport()
-            let response = try await transport.send(UpstreamRequest(url: base + "/flood", timeouts: .streaming(idle: .seconds(30))))
-            var iterator = response.body.makeAsyncIterator()
-            var received = try #require(try await iterator.next()).count
-            // Wait until the server is stuck: its count stops moving for 200 ms.
-            var last = -1
-            var stableSince = ContinuousClock.now
-            let stalled = await eventually(within: .seconds(20)) {
-                let now = written.value
-                if now != last {
-                    last = now
-                    stableSince = .now
-                }
-                return ContinuousClock.now - stableSince > .milliseconds(200)
-            }
-            #expect(stalled)
-            #expect(written.value < total, "the server wrote everything although nobody read it")
-            while let chunk = try await iterator.next() {
-                #expect(chunk.first == 0x7A && chunk.last == 0x7A)
-                received += chunk.count
-            }
-            #expect(received == total)
+            return ContinuousClock.now - stableSince > .milliseconds(300)
         }
+        #expect(stalled)
+        #expect(server.sent < 32 * 1024 * 1024, "the server sent \(server.sent) bytes although nobody read them")
+        while let chunk = try await iterator.next() {
+            #expect(chunk.first == 0x7A && chunk.last == 0x7A)
+            received += chunk.count
+        }
+        #expect(received == server.total)
     }
 }

@@ -20,6 +20,7 @@ import Testing
             router.post("/codex/responses") { request, _ in
                 var headers: [String: String] = [:]
                 for field in request.headers { headers[field.name.canonicalName, default: ""] += field.value }
+                headers["host"] = request.head.authority  // HTTP types keep Host as the authority
                 seen.update { $0 = headers }
                 let body = try await request.body.collect(upTo: 1 << 20)
                 receivedBody.update { $0 = String(buffer: body) }

@@ -25,7 +25,7 @@ struct ResponseCollector {
     func result(for end: StreamEnd) throws(GatewayError) -> JSONValue {
         switch end {
         case .terminal(let failure?):
-            throw Self.error(from: failure)
+            throw GatewayError.upstreamFailure(failure)
         case .terminal(nil):
             guard var response = completed?.objectValue else { throw .streamTruncated() }
             if (response["output"]?.arrayValue ?? []).isEmpty, !items.isEmpty { response["output"] = .array(items) }
@@ -35,13 +35,4 @@ struct ResponseCollector {
         }
     }
 
-    /// A failure reported inside the stream, as an HTTP error for a client that did not stream.
-    static func error(from failure: JSONValue) -> GatewayError {
-        let code = failure["code"]?.stringValue
-        let message = failure["message"]?.stringValue ?? "The upstream failed the response."
-        if let code, FailureCatalog.rateLimitCodes.union(FailureCatalog.quotaCodes).contains(code) {
-            return GatewayError(status: .tooManyRequests, type: code, code: code, message: message, retryAfterSeconds: 60)
-        }
-        return GatewayError(status: .badGateway, type: "upstream_error", code: code ?? "response_failed", message: message)
-    }
 }

@@ -7,6 +7,8 @@ import SwitchboardUpstream
 struct OpenedStream: Sendable {
     let accountID: String
     let response: UpstreamResponse
+    /// When the upstream request was sent.
+    let sentAt: ContinuousClock.Instant
 }
 
 /// Opens a `/codex/responses` stream on some account: picks, gets a token, sends, and on a failure
@@ -27,14 +29,17 @@ struct ResponsesProxy: Sendable {
             let failure: Failure
             do {
                 var token = try await credentials.accessToken(for: id)
+                var sentAt = ContinuousClock.now
                 var answer = await send(body, headers, token, account)
                 if case .failure(let rejection) = answer, rejection.failure == .unauthorized {
                     // One refresh (shared with any concurrent caller), one retry on the same account.
                     token = try await credentials.forceRefresh(for: id, after: token)
+                    sentAt = ContinuousClock.now
                     answer = await send(body, headers, token, account)
                 }
+                GatewayMetrics.upstreamHead(after: ContinuousClock.now - sentAt)
                 switch answer {
-                case .success(let response): return OpenedStream(accountID: id, response: response)
+                case .success(let response): return OpenedStream(accountID: id, response: response, sentAt: sentAt)
                 case .failure(let rejection):
                     if case .clientError(let status, _, _) = rejection.failure, case .http(_, let body) = rejection.outcome {
                         // The request itself is wrong: the client gets the upstream's own answer, no failover.

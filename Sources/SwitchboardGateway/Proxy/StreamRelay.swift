@@ -7,11 +7,7 @@ import SwitchboardUpstream
 /// after the first byte, the client gets a `response.failed` event instead of a silent end.
 enum StreamRelay {
     static func response(_ opened: OpenedStream, events: UpstreamEvents, finish: @escaping @Sendable (Int) -> Void) -> Response {
-        var headers = ForwardedHeaders.client(from: opened.response.headers)
-        headers[.contentType] = "text/event-stream"
-        headers[.cacheControl] = "no-cache"
-        events.trace.update { $0.streaming = true }
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+        Response(status: .ok, headers: headers(opened, events), body: ResponseBody { writer in
             let end = await events.run { chunk, _ in try await writer.write(ByteBuffer(bytes: chunk)) }
             switch end {
             case .terminal:
@@ -25,6 +21,16 @@ enum StreamRelay {
                 finish(499)
             }
         })
+    }
+
+    /// Headers of an SSE answer (the upstream's own, minus framing); marks the request as streaming,
+    /// so its log line is written when the stream ends.
+    static func headers(_ opened: OpenedStream, _ events: UpstreamEvents) -> HTTPFields {
+        var headers = ForwardedHeaders.client(from: opened.response.headers)
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        events.trace.update { $0.streaming = true }
+        return headers
     }
 
     /// A `response.failed` event carrying the error, as the upstream itself would send it.

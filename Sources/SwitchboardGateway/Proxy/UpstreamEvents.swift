@@ -38,8 +38,9 @@ struct UpstreamEvents {
             for try await chunk in body {
                 if firstByte {
                     firstByte = false
-                    let elapsed = ContinuousClock.now - trace.started
-                    trace.update { $0.timeToFirstByte = elapsed }
+                    let now = ContinuousClock.now
+                    trace.update { $0.timeToFirstByte = now - trace.started }
+                    GatewayMetrics.upstreamFirstByte(after: now - opened.sentAt)
                 }
                 let events: [SSEEvent]
                 do { events = try parser.parse(chunk) } catch {

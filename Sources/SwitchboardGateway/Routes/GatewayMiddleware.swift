@@ -8,12 +8,16 @@ struct GatewayMiddleware: RouterMiddleware {
     typealias Context = GatewayContext
     /// Known paths and their methods: 405 vs 404, and bounded metric labels.
     let routes: [String: Set<HTTPRequest.Method>]
+    let access: ClientAccess
+    /// Routes open to anyone (liveness and readiness probes).
+    static let open: Set<String> = ["/health", "/health/ready"]
 
     func handle(_ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let route = routes[path] == nil ? "unknown" : path
         let response: Response
         do {
+            try authorize(request, context)
             response = try await next(request, context)
         } catch {
             let gatewayError = Self.envelope(for: error, request: request, known: routes[path], logger: context.logger)
@@ -23,6 +27,15 @@ struct GatewayMiddleware: RouterMiddleware {
             context.trace.finish(route: route, status: Int(response.status.code), requestID: context.id, logger: context.logger)
         }
         return response
+    }
+
+    private func authorize(_ request: Request, _ context: GatewayContext) throws(GatewayError) {
+        guard !Self.open.contains(request.uri.path) else { return }
+        switch access.check(authorization: request.headers[.authorization], remote: context.remoteAddress) {
+        case .allowed: return
+        case .missingOrInvalidKey: throw .invalidAPIKey()
+        case .loopbackOnly: throw .loopbackOnly()
+        }
     }
 
     static func envelope(for error: any Error, request: Request, known methods: Set<HTTPRequest.Method>?, logger: Logger) -> GatewayError {

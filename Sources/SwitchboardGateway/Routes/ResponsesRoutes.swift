@@ -10,9 +10,15 @@ struct ResponsesRoutes: Sendable {
     let maxBodyBytes: Int
 
     func codex(_ request: Request, _ context: GatewayContext) async throws -> Response {
-        let body = try await RequestBody.read(request, limit: maxBodyBytes)
-        guard let json = JSONValue(parsing: body), json.objectValue != nil else {
+        var body = try await RequestBody.read(request, limit: maxBodyBytes)
+        guard let json = JSONValue(parsing: body), var object = json.objectValue else {
             throw GatewayError.badRequest("The request body is not a JSON object.")
+        }
+        // The backend requires `instructions`; recent Codex CLIs put their prompt in the input instead
+        // and omit the field. Only then is the body rewritten; otherwise it goes through byte for byte.
+        if object["instructions"] == nil {
+            object["instructions"] = ""
+            body = JSONValue.object(object).encoded()
         }
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: json["prompt_cache_key"]?.stringValue)
         let opened = try await proxy.open(body: body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)

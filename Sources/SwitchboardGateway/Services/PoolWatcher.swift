@@ -8,12 +8,14 @@ import SwitchboardStore
 /// `PRAGMA data_version` within one tick, and releases rate limits whose reset has passed.
 public struct PoolWatcher: Service {
     let pool: AccountPool
+    let access: ClientAccess
     let counter: ChangeCounter
     let interval: TimeInterval
     let logger: Logger
 
-    public init(pool: AccountPool, interval: TimeInterval, logger: Logger) throws {
+    public init(pool: AccountPool, access: ClientAccess, interval: TimeInterval, logger: Logger) throws {
         self.pool = pool
+        self.access = access
         self.counter = try pool.store.makeChangeCounter()
         self.interval = interval
         self.logger = logger
@@ -21,10 +23,17 @@ public struct PoolWatcher: Service {
 
     public func run() async throws {
         let seen = Atomic<Int>((try? counter.current()) ?? 0)
+        let ticks = Atomic<Int>(0)
+        // Key usage is written about once a minute: a write per request would wake every watcher.
+        let flushEvery = max(1, Int(60 / interval))
         await runPeriodically(every: interval) {
+            if ticks.add(1, ordering: .relaxed).newValue % flushEvery == 0 { access.flushUsage() }
             do {
                 let version = try counter.current()
-                if version != seen.exchange(version, ordering: .relaxed) { try pool.reload() }
+                if version != seen.exchange(version, ordering: .relaxed) {
+                    try pool.reload()
+                    try access.reload()
+                }
             } catch {
                 logger.error("cannot watch the database", metadata: ["error": "\(error)"])
             }

@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// A client API key as stored: its hash and facts about it, never the key itself.
+public struct APIKeyRecord: Sendable, Equatable, FetchableRecord {
+    public var id: String
+    public var name: String
+    /// The first characters of the key (`sb-xxxxxx`), to tell keys apart in listings.
+    public var prefix: String
+    public var hash: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+
+    public init(row: Row) throws {
+        id = row["id"]
+        name = row["name"]
+        prefix = row["prefix"]
+        hash = row["hash"]
+        createdAt = Date(timeIntervalSince1970: row["created_at"])
+        lastUsedAt = (row["last_used_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        revokedAt = (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+    }
+}
+
+/// Client API keys: `sb-` + 32 random bytes (base64url); only their SHA-256 is kept.
+extension AccountStore {
+    /// SHA-256 hex of a presented key: what is stored and compared.
+    public static func hashAPIKey(_ key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates a key and returns it with its record; the key is never readable again.
+    public func createAPIKey(name: String, now: Date = Date()) throws -> (key: String, record: APIKeyRecord) {
+        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncodedString()
+        let key = "sb-" + secret
+        let id = "key_" + String(Self.hashAPIKey(key + "id").prefix(10))
+        let record = try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO api_keys (id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, name, String(key.prefix(9)), Self.hashAPIKey(key), now.timeIntervalSince1970])
+            return try APIKeyRecord.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id])!
+        }
+        return (key, record)
+    }
+
+    public func apiKeys() throws -> [APIKeyRecord] {
+        try pool.read { try APIKeyRecord.fetchAll($0, sql: "SELECT * FROM api_keys ORDER BY created_at, id") }
+    }
+
+    /// Revokes by id or prefix; revoked keys stop working within a second on a running server.
+    public func revokeAPIKey(_ reference: String, now: Date = Date()) throws -> APIKeyRecord {
+        try pool.write { db in
+            let rows = try APIKeyRecord.fetchAll(db, sql: "SELECT * FROM api_keys WHERE (id = ?1 OR prefix = ?1) AND revoked_at IS NULL", arguments: [reference])
+            guard let key = rows.first else { throw StoreError.notFound(reference) }
+            guard rows.count == 1 else { throw StoreError.ambiguous(reference, matches: rows.map(\.id)) }
+            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, key.id])
+            return try APIKeyRecord.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [key.id])!
+        }
+    }
+
+    /// Records that keys were used (the gateway batches this; it is not on the request path).
+    public func markAPIKeysUsed(_ ids: Set<String>, at now: Date = Date()) throws {
+        guard !ids.isEmpty else { return }
+        try pool.write { db in
+            for id in ids { try db.execute(sql: "UPDATE api_keys SET last_used_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, id]) }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import MockUpstream
+import Testing
+import SwitchboardCore
+import SwitchboardStore
+
+/// `switchboard accounts login --account ID`: the operator's fix for a deactivated account, against a running gateway.
+@Suite(.serialized) struct LoginReloginTests {
+    static let request = #"{"model":"gpt-5","input":"hi"}"#
+
+    static func harness(_ emails: [String]) async throws -> GatewayHarness {
+        try await GatewayHarness.start(emails: emails, accessTokenLifetime: 60, mockConfiguration: MockUpstream.Configuration(deviceCodeInterval: 1))
+    }
+
+    @Test func reloginReactivatesADeactivatedAccountAndARunningServerUsesItWithinASecond() async throws {
+        let h = try await Self.harness(["one@example.com"])
+        defer { Task { await h.stop() } }
+        try h.mock.scriptRefresh("one@example.com", [.error(code: "token_expired", status: 401)], then: .ok)
+        #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
+        let id = try h.id("one@example.com")
+        guard case .deactivated(_, _, let poison) = try h.status("one@example.com") else { Issue.record("not deactivated"); return }
+
+        h.mock.queueLogin(MockLoginPlan(account: "one@example.com"))
+        let login = try RunningLogin(["accounts", "login", "--device", "--account", id], dataDirectory: h.dataDirectory, authBaseURL: h.mock.baseURL)
+        #expect(await login.exitStatus() == 0, "\(login.stderr)")
+        #expect(login.stdout.contains("reactivated \(id) (deactivated → active)"), "\(login.stdout)")
+        #expect(await eventually(timeout: .seconds(1)) { (try? await h.send("POST", "/v1/responses", body: Self.request).status) == 200 })
+
+        let account = try h.store.find(id)
+        #expect(account.status == .active)
+        #expect(account.tokens.fingerprint.hex != poison, "the poisoned credential is gone")
+        let history = try h.store.events(accountID: id).suffix(2).map { "\($0.fromStatus ?? "-")→\($0.toStatus) \($0.code ?? "-")" }
+        #expect(history == ["deactivated→deactivated credentials_replaced", "deactivated→active -"], "\(history)")
+    }
+
+    @Test func aReloginAsAnotherAccountIsRefusedAndNothingIsOverwritten() async throws {
+        let h = try await Self.harness(["one@example.com", "two@example.com"])
+        defer { Task { await h.stop() } }
+        let one = try h.store.find("one@example.com"), two = try h.store.find("two@example.com")
+
+        h.mock.queueLogin(MockLoginPlan(account: "two@example.com"))
+        let login = try RunningLogin(["accounts", "login", "--device", "--account", one.id], dataDirectory: h.dataDirectory, authBaseURL: h.mock.baseURL)
+        #expect(await login.exitStatus() == 1)
+        #expect(login.stderr.contains("the credentials belong to two@example.com"), "\(login.stderr)")
+        #expect(login.stderr.contains("not to account \(one.id)"))
+        #expect(login.stderr.contains("nothing was overwritten"))
+        #expect(try h.store.find(one.id) == one)
+        #expect(try h.store.find(two.id).tokens == two.tokens)
+    }
+
+    @Test func reloginOfAnUnknownAccountStopsBeforeTheLogin() async throws {
+        let h = try await Self.harness(["one@example.com"])
+        defer { Task { await h.stop() } }
+        let login = try RunningLogin(["accounts", "login", "--device", "--account", "nobody@example.com"], dataDirectory: h.dataDirectory, authBaseURL: h.mock.baseURL)
+        #expect(await login.exitStatus() == 1)
+        #expect(login.stderr.contains("no account matches `nobody@example.com`"), "\(login.stderr)")
+        #expect(h.mock.counters().login.deviceCodeCalls == 0)
+    }
+}

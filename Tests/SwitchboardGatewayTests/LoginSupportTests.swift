@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+import Testing
+import SwitchboardUpstream
+@testable import switchboard
+
+/// The pieces of `accounts login` that need no process: PKCE and the callback's query.
+@Suite struct LoginSupportTests {
+    /// RFC 7636, appendix B.
+    @Test func theChallengeIsTheS256OfTheVerifier() {
+        #expect(PKCE(verifier: "dBjftJeZ4CVP-mJ92K9qpvzCo2WZE5gLgdZYIf0FOjw").challenge == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSgw5HgM")
+        let fresh = PKCE.generate()
+        #expect((43...128).contains(fresh.verifier.count))
+        #expect(fresh.verifier.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+        #expect(fresh != PKCE.generate())
+    }
+
+    @Test func aPastedCallbackIsReadAsAURLOrAQueryAndItsStateIsChecked() throws {
+        let url = try #require(AuthorizationCallback(pasted: "  http://localhost:1455/auth/callback?code=ac_1%2B2&state=s1#frag \n"))
+        #expect(try url.authorizationCode(expectedState: "s1") == "ac_1+2")
+        #expect(throws: CLIFailure.self) { try url.authorizationCode(expectedState: "other") }
+        let query = try #require(AuthorizationCallback(pasted: "code=ac_2&state=s2"))
+        #expect(try query.authorizationCode(expectedState: "s2") == "ac_2")
+        #expect(AuthorizationCallback(pasted: "hello") == nil)
+        let denied = try #require(AuthorizationCallback(pasted: "?error=access_denied&state=s3"))
+        do {
+            _ = try denied.authorizationCode(expectedState: "s3")
+            Issue.record("a denied login must throw")
+        } catch {
+            #expect("\(error)".contains("access_denied"))
+        }
+    }
+}
+
+/// `switchboard accounts login …` as a separate process, its output read while it runs, so a test
+/// can play the person: read the printed URL, act as the browser, type, press Ctrl-C.
+final class RunningLogin: @unchecked Sendable {  // `Process` predates Sendable; every mutable part is behind `output`.
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Mutex<(stdout: Data, stderr: Data, open: Int)>((Data(), Data(), 2))
+
+    /// Starts `switchboard ARGUMENTS --data-dir DIR` against the auth server at `authBaseURL`, never opening a browser.
+    init(_ arguments: [String], dataDirectory: URL, authBaseURL: String) throws {
+        process.executableURL = CLI.binary
+        process.arguments = arguments + ["--data-dir", dataDirectory.path]
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SWITCHBOARD_") }
+        environment["SWITCHBOARD_AUTH_BASE_URL"] = authBaseURL
+        environment["DISPLAY"] = ""
+        environment["WAYLAND_DISPLAY"] = ""
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        read(out.fileHandleForReading, into: \.stdout)
+        read(err.fileHandleForReading, into: \.stderr)
+    }
+
+    private func read(_ handle: FileHandle, into field: WritableKeyPath<(stdout: Data, stderr: Data, open: Int), Data> & Sendable) {
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = handle.availableData
+                self.output.withLock { state in
+                    if chunk.isEmpty { state.open -= 1 } else { state[keyPath: field].append(chunk) }
+                }
+                if chunk.isEmpty { return }
+            }
+        }
+    }
+
+    var stdout: String { output.withLock { String(decoding: $0.stdout, as: UTF8.self) } }
+    var stderr: String { output.withLock { String(decoding: $0.stderr, as: UTF8.self) } }
+
+    /// Waits until standard output contains `text`.
+    func waitForOutput(_ text: String, timeout: Duration = .seconds(60)) async -> Bool {
+        await eventually(timeout: timeout) { stdout.contains(text) }
+    }
+
+    /// The first printed word that starts with `prefix` (e.g. the authorize URL).
+    func printed(startingWith prefix: String) -> String? {
+        stdout.split(whereSeparator: \.isWhitespace).first { $0.hasPrefix(prefix) }.map(String.init)
+    }
+
+    func type(_ text: String) { input.fileHandleForWriting.write(Data(text.utf8)) }
+    func closeInput() { try? input.fileHandleForWriting.close() }
+    func interrupt() { kill(process.processIdentifier, SIGINT) }
+
+    /// The exit status once the process ended and its output was read to the end; nil if it is still running.
+    func exitStatus(timeout: Duration = .seconds(60)) async -> Int32? {
+        let ended = await eventually(timeout: timeout) { !process.isRunning && output.withLock { $0.open == 0 } }
+        guard ended else {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// GETs `url` without following redirects, as a browser's single step.
+    static func get(_ url: String) async throws -> TestResponse {
+        let response = try await GatewayHarness.transport.send(UpstreamRequest(url: url, timeouts: TimeoutPolicy(total: .seconds(20))))
+        let body = try await response.body.collect(upTo: 1024 * 1024)
+        return TestResponse(status: response.status, headers: response.headers, body: Data(body))
+    }
+}

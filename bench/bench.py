@@ -1,0 +1,650 @@
+#!/usr/bin/env python3
+"""The switchboard benchmark: direct to the mock upstream vs through switchboard vs through codex-lb.
+
+Started by bench/run.sh (which builds the tools and installs codex-lb first), normally inside a
+private network namespace that has only a loopback interface. Standard library only.
+
+Workloads (see BENCHMARKS.md):
+  a  non-streaming /v1/responses, open loop at fixed rates → added p50/p99/p99.9 latency vs direct
+  b  maximum sustained req/s, closed loop, 64 keep-alive connections
+  c  streaming /backend-api/codex/responses of 200 events → added time to first event, per-event cost
+  d  2,000 concurrent open streams → peak RSS and CPU of the gateway
+  e  Balancer.pick micro-benchmark at 10, 1,000 and 10,000 accounts
+  f  1,000 concurrent requests on an account whose access token has expired → token calls, latency
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+MODEL = "gpt-5.1-codex"
+PROMPT = "Say hello."
+INSTRUCTIONS = "You are a helpful assistant."
+POOL_SIZE = 4
+# Events of one mock stream besides the text deltas: created, in_progress, output_item.added,
+# content_part.added, output_text.done, content_part.done, output_item.done, completed.
+FIXED_EVENTS = 8
+STREAM_EVENTS = 200
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method: str, url: str, body: bytes | None = None, headers: dict | None = None, timeout: float = 10) -> tuple[int, bytes]:
+    assert url.startswith("http://127.0.0.1:"), url
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def http_json(method: str, url: str, payload=None, timeout: float = 10):
+    body = None if payload is None else json.dumps(payload).encode()
+    status, data = http(method, url, body, {"Content-Type": "application/json"} if body else {}, timeout)
+    try:
+        return status, json.loads(data) if data else None
+    except json.JSONDecodeError:
+        return status, data.decode(errors="replace")
+
+
+def wait_until(check, timeout: float, what: str, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+            if result:
+                return result
+        except Exception as error:  # noqa: BLE001
+            last_error = error
+        time.sleep(interval)
+    raise RuntimeError(f"timed out after {timeout:.0f}s waiting for {what} (last error: {last_error})")
+
+
+# ---------------------------------------------------------------- processes
+
+
+class Process:
+    """A child process with its log file, stopped with SIGTERM (then SIGKILL) by its own pid."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, log_path: Path, cwd: Path | None = None):
+        self.name = name
+        self.log_path = log_path
+        self.log_file = open(log_path, "wb")
+        self.popen = subprocess.Popen(argv, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True)
+        self.pid = self.popen.pid
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def stop(self, grace: float = 10) -> None:
+        if self.alive():
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(5)
+        self.log_file.close()
+
+    def tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def proc_sample(pid: int) -> tuple[int, float]:
+    """(RSS bytes, CPU seconds user+system) of a process and its descendants."""
+    rss = 0
+    cpu = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    page = os.sysconf("SC_PAGE_SIZE")
+    for p in [pid, *descendants(pid)]:
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / tick
+            with open(f"/proc/{p}/statm") as f:
+                rss += int(f.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            pass
+    return rss, cpu
+
+
+def descendants(pid: int) -> list[int]:
+    found = []
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        return found
+    for child in children:
+        found.append(int(child))
+        found.extend(descendants(int(child)))
+    return found
+
+
+class Sampler:
+    """Samples RSS and CPU of some processes every 50 ms while a workload runs."""
+
+    def __init__(self, pids: dict[str, int]):
+        self.pids = pids
+        self.peak = {name: 0 for name in pids}
+        self.start = {}
+        self.end = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self.t0 = time.monotonic()
+        for name, pid in self.pids.items():
+            rss, cpu = proc_sample(pid)
+            self.start[name] = (rss, cpu)
+            self.peak[name] = rss
+        self._thread.start()
+        return self
+
+    def _run(self):
+        while not self._stop.wait(0.05):
+            for name, pid in self.pids.items():
+                rss, _ = proc_sample(pid)
+                self.peak[name] = max(self.peak[name], rss)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.wall = time.monotonic() - self.t0
+        for name, pid in self.pids.items():
+            self.end[name] = proc_sample(pid)
+            self.peak[name] = max(self.peak[name], self.end[name][0])
+
+    def report(self) -> dict:
+        out = {}
+        for name in self.pids:
+            cpu = self.end[name][1] - self.start[name][1]
+            out[name] = {
+                "rss_before_mb": self.start[name][0] / 2**20,
+                "rss_peak_mb": self.peak[name] / 2**20,
+                "rss_after_mb": self.end[name][0] / 2**20,
+                "cpu_s": cpu,
+                "cpu_cores": cpu / self.wall if self.wall > 0 else 0,
+                "wall_s": self.wall,
+            }
+        return out
+
+
+# ---------------------------------------------------------------- the systems under test
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.quick = args.quick
+        self.bin = Path(args.bin_dir)
+        self.work = Path(tempfile.mkdtemp(prefix="switchboard-bench-"))
+        self.processes: list[Process] = []
+        self.results: dict = {"workloads": {}, "notes": []}
+        self.mock_port = free_port()
+        self.mock_url = f"http://127.0.0.1:{self.mock_port}"
+        self.sb_port = free_port()
+        self.sb_url = f"http://127.0.0.1:{self.sb_port}"
+        self.cl_port = free_port()
+        self.cl_url = f"http://127.0.0.1:{self.cl_port}"
+        self.codexlb: Process | None = None
+        self.codexlb_error: str | None = None
+        self.accounts: list[dict] = []
+        self.codexlb_ids: dict[str, str] = {}
+
+    # -- timing knobs
+    def t(self, full: float, quick: float) -> float:
+        return quick if self.quick else full
+
+    def start(self, name: str, argv: list[str], env: dict | None = None, cwd: Path | None = None) -> Process:
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        process = Process(name, argv, full_env, self.work / f"{name}.log", cwd)
+        self.processes.append(process)
+        return process
+
+    def stop_all(self):
+        for process in reversed(self.processes):
+            process.stop()
+        self.processes.clear()
+
+    # -- mock
+    def start_mock(self):
+        self.mock = self.start("mock", [str(self.bin / "switchboard"), "mock-upstream", "--port", str(self.mock_port), "--deltas", "10", "--event-delay-ms", "0"])
+        wait_until(lambda: http("GET", self.mock_url + "/_mock/health")[0] == 200, 30, "the mock upstream")
+        self.set_stream(10, 0)
+
+    def set_stream(self, deltas: int, delay_ms: int):
+        status, _ = http_json("PUT", self.mock_url + "/_mock/stream", {"delta_count": deltas, "event_delay_ms": delay_ms})
+        assert status == 204, f"PUT /_mock/stream answered {status}"
+
+    def create_account(self, email: str, lifetime: float | None = None) -> dict:
+        spec = {"email": email}
+        if lifetime is not None:
+            spec["access_token_lifetime_seconds"] = lifetime
+        status, auth = http_json("POST", self.mock_url + "/_mock/accounts", spec)
+        assert status == 201, f"creating {email}: {status} {auth}"
+        path = self.work / f"{email}.auth.json"
+        path.write_text(json.dumps(auth))
+        return {"email": email, "auth": auth, "path": path}
+
+    def counters(self, email: str) -> dict:
+        status, data = http_json("GET", self.mock_url + f"/_mock/accounts/{email}/counters")
+        assert status == 200, data
+        return data
+
+    # -- switchboard
+    def sb_env(self, data_dir: Path) -> dict:
+        return {
+            "SWITCHBOARD_UPSTREAM_BASE_URL": self.mock_url + "/backend-api",
+            "SWITCHBOARD_AUTH_BASE_URL": self.mock_url,
+            "SWITCHBOARD_LOG_LEVEL": "warning",
+            "SWITCHBOARD_DATA_DIR": str(data_dir),
+        }
+
+    def switchboard_cli(self, *arguments: str):
+        data_dir = self.work / "switchboard-data"
+        result = subprocess.run([str(self.bin / "switchboard"), *arguments, "--data-dir", str(data_dir)], env={**os.environ, **self.sb_env(data_dir)}, capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise RuntimeError(f"switchboard {' '.join(arguments)} failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def start_switchboard(self, first_accounts: list[dict]):
+        data_dir = self.work / "switchboard-data"
+        data_dir.mkdir(exist_ok=True)
+        self.switchboard_cli("accounts", "import", *[str(a["path"]) for a in first_accounts])
+        self.switchboard = self.start("switchboard", [str(self.bin / "switchboard"), "serve", "--host", "127.0.0.1", "--port", str(self.sb_port)], self.sb_env(data_dir))
+        wait_until(lambda: http("GET", self.sb_url + "/health/ready")[0] == 200, 60, "switchboard /health/ready")
+
+    def sb_active(self) -> int:
+        status, data = http_json("GET", self.sb_url + "/health/ready")
+        return int(data.get("active_accounts", 0)) if status == 200 and isinstance(data, dict) else 0
+
+    # -- codex-lb
+    def codexlb_env(self, data_dir: Path) -> dict:
+        return {
+            "CODEX_LB_DATA_DIR": str(data_dir),
+            "CODEX_LB_UPSTREAM_BASE_URL": self.mock_url + "/backend-api",
+            "BENCH_AUTH_BASE_URL": self.mock_url,
+            # Plain HTTP streaming to the upstream (the mock has no websocket endpoint).
+            "CODEX_LB_UPSTREAM_STREAM_TRANSPORT": "http",
+            "CODEX_LB_HTTP_RESPONSES_SESSION_BRIDGE_ENABLED": "false",
+            # No calls off this machine: telemetry, the Codex release lookup of the model registry.
+            "CODEX_LB_TELEMETRY_ENABLED": "false",
+            "CODEX_LB_MODEL_REGISTRY_ENABLED": "false",
+            "CODEX_LB_CONVERSATION_ARCHIVE_ENABLED": "false",
+            "HOME": str(data_dir),
+            "NO_PROXY": "*",
+        }
+
+    def start_codexlb(self, first_accounts: list[dict]):
+        python = Path(self.args.venv) / "bin" / "python"
+        if self.args.skip_codexlb:
+            self.codexlb_error = "skipped (--skip-codexlb)"
+            return
+        if not python.exists():
+            self.codexlb_error = f"not installed ({python} missing; see the bench/run.sh output)"
+            return
+        data_dir = self.work / "codexlb-data"
+        data_dir.mkdir()
+        template = Path(self.args.venv) / "codex-lb-template" / "store.db"
+        if template.exists():
+            # Migrated once by bench/run.sh (`codex-lb-db upgrade head`): skips a minute of startup migrations.
+            shutil.copy2(template, data_dir / "store.db")
+        self.codexlb = self.start(
+            "codex-lb", [str(python), str(BENCH / "codex-lb" / "launch.py"), "--host", "127.0.0.1", "--port", str(self.cl_port)],
+            self.codexlb_env(data_dir), cwd=data_dir)
+
+        def up():
+            if not self.codexlb.alive():
+                raise RuntimeError(f"exited with {self.codexlb.popen.returncode}")
+            return http("GET", self.cl_url + "/health", timeout=2)[0] == 200
+
+        try:
+            wait_until(up, 300, "codex-lb /health", 0.5)
+            for account in first_accounts:
+                self.codexlb_import(account)
+        except Exception as error:  # noqa: BLE001
+            self.codexlb_error = f"did not start: {error}; log tail:\n{self.codexlb.tail()}"
+            self.codexlb.stop()
+            self.codexlb = None
+
+    def codexlb_import(self, account: dict):
+        boundary = "----bench" + uuid.uuid4().hex
+        body = (
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"auth_json\"; filename=\"auth.json\"\r\n"
+            f"Content-Type: application/json\r\n\r\n{json.dumps(account['auth'])}\r\n--{boundary}--\r\n"
+        ).encode()
+        status, data = http("POST", self.cl_url + "/api/accounts/import", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}, timeout=30)
+        if status != 200:
+            raise RuntimeError(f"codex-lb import of {account['email']} answered {status}: {data[:300]!r}")
+        self.codexlb_ids[account["email"]] = json.loads(data)["accountId"]
+
+    def codexlb_pause(self, email: str):
+        status, data = http("POST", self.cl_url + f"/api/accounts/{self.codexlb_ids[email]}/pause", b"", timeout=30)
+        if status != 200:
+            raise RuntimeError(f"codex-lb pause answered {status}: {data[:200]!r}")
+
+    # -- the load generator
+    def load(self, name: str, url: str, *, body: str, headers: list[str] = (), rate: float | None = None, duration: float,
+             warmup: float = 0, connections: int = 64, per_connection: int = 0, sse: bool = False, drain: float = 20,
+             connect_batch: int = 128) -> dict:
+        out = self.work / f"load-{name}.json"
+        body_path = self.work / f"body-{abs(hash(body))}.json"
+        body_path.write_text(body)
+        argv = [str(self.bin / "switchboard-load"), "--url", url, "--body-file", str(body_path), "--duration", str(duration),
+                "--warmup", str(warmup), "--connections", str(connections), "--drain-timeout", str(drain),
+                "--connect-batch", str(connect_batch), "--json", str(out), "--label", name]
+        for header in headers:
+            argv += ["--header", header]
+        if rate is not None:
+            argv += ["--rate", str(rate)]
+        if per_connection:
+            argv += ["--requests-per-connection", str(per_connection)]
+        if sse:
+            argv.append("--sse")
+        limit = duration + warmup + drain + 60
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=limit)
+        if result.returncode != 0:
+            raise RuntimeError(f"switchboard-load {name} failed: {result.stderr.strip()[-800:]}")
+        data = json.loads(out.read_text())
+        lat = data.get("latency_us", {})
+        extra = f" first-event p50 {data['first_event_us'].get('p50', 0):.0f} µs" if sse and "first_event_us" in data else ""
+        log(f"  {name}: {data['ok']}/{data['completed']} ok, {data['throughput_rps']:.0f} req/s, p50 {lat.get('p50', 0):.0f} µs, "
+            f"p99 {lat.get('p99', 0):.0f} µs{extra}, errors {data['transport_errors']}, timed out {data['timed_out']}")
+        return data
+
+    # -- request shapes
+    def upstream_body(self) -> str:
+        return json.dumps({
+            "model": MODEL, "instructions": INSTRUCTIONS, "stream": True, "store": False,
+            "input": [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": PROMPT}]}],
+        })
+
+    def direct_headers(self) -> list[str]:
+        tokens = self.accounts[0]["auth"]["tokens"]
+        return [f"Authorization: Bearer {tokens['access_token']}", f"chatgpt-account-id: {tokens['account_id']}", "Accept: text/event-stream"]
+
+    def targets(self) -> list[tuple[str, str]]:
+        targets = [("direct", self.mock_url), ("switchboard", self.sb_url)]
+        if self.codexlb is not None:
+            targets.append(("codex-lb", self.cl_url))
+        return targets
+
+    def gateway_pids(self) -> dict[str, int]:
+        pids = {"mock": self.mock.pid, "switchboard": self.switchboard.pid}
+        if self.codexlb is not None:
+            pids["codex-lb"] = self.codexlb.pid
+        return pids
+
+    def responses_request(self, target: str, base: str) -> tuple[str, str, list[str]]:
+        """(url, body, headers) of one non-streaming Responses call on `target`."""
+        if target == "direct":
+            return base + "/backend-api/codex/responses", self.upstream_body(), self.direct_headers()
+        return base + "/v1/responses", json.dumps({"model": MODEL, "input": PROMPT, "stream": False}), []
+
+    def stream_request(self, target: str, base: str) -> tuple[str, str, list[str]]:
+        headers = self.direct_headers() if target == "direct" else ["Accept: text/event-stream"]
+        return base + "/backend-api/codex/responses", self.upstream_body(), headers
+
+    # ------------------------------------------------------------ workloads
+
+    def workload_f(self):
+        """1,000 concurrent requests on one account whose access token the upstream says has expired."""
+        n = 1000
+        log(f"(f) {n} concurrent requests on an account with an expired access token")
+        out = {"requests": n}
+        for target, base in self.targets()[1:]:
+            email = f"expired-{target}@bench.test"
+            account = self.expired_accounts[target]
+            # The access token (valid when imported) is now expired upstream: the next use answers
+            # 401 token_expired, so the gateway has to refresh (once, shared) and retry.
+            status, _ = http_json("POST", self.mock_url + f"/_mock/accounts/{email}/expire")
+            assert status == 204, status
+            before = self.counters(email)
+            url, body, headers = self.responses_request(target, base)
+            data = self.load(f"f-{target}-expired", url, body=body, headers=headers, connections=n, per_connection=1, duration=1, drain=60)
+            after = self.counters(email)
+            again = self.load(f"f-{target}-valid", url, body=body, headers=headers, connections=n, per_connection=1, duration=1, drain=60)
+            final = self.counters(email)
+            out[target] = {
+                "token_calls": after["token_calls"] - before["token_calls"],
+                "token_calls_second_burst": final["token_calls"] - after["token_calls"],
+                "upstream_responses_calls": after["responses_calls"] - before["responses_calls"],
+                "expired": data, "valid": again, "account": account["email"],
+            }
+            log(f"  {target}: {out[target]['token_calls']} token call(s), {data['ok']}/{n} ok")
+        self.results["workloads"]["f"] = out
+
+    def workload_a(self):
+        rates = [100, 1000]
+        duration, warmup = self.t(10, 3), self.t(2, 1)
+        log(f"(a) non-streaming /v1/responses, open loop at {rates} req/s, {duration}s each")
+        out = {}
+        for rate in rates:
+            out[str(rate)] = {}
+            for target, base in self.targets():
+                url, body, headers = self.responses_request(target, base)
+                pids = {k: v for k, v in self.gateway_pids().items() if k in (target, "mock")}
+                with Sampler(pids) as sampler:
+                    data = self.load(f"a-{target}-{rate}", url, body=body, headers=headers, rate=rate, duration=duration, warmup=warmup, connections=64, drain=15)
+                data["resources"] = sampler.report()
+                out[str(rate)][target] = data
+        self.results["workloads"]["a"] = out
+
+    def workload_b(self):
+        duration, warmup = self.t(10, 3), self.t(2, 1)
+        log(f"(b) maximum req/s, closed loop, 64 connections, {duration}s")
+        out = {}
+        for target, base in self.targets():
+            url, body, headers = self.responses_request(target, base)
+            pids = {k: v for k, v in self.gateway_pids().items() if k in (target, "mock")}
+            with Sampler(pids) as sampler:
+                data = self.load(f"b-{target}", url, body=body, headers=headers, duration=duration, warmup=warmup, connections=64, drain=15)
+            data["resources"] = sampler.report()
+            out[target] = data
+        self.results["workloads"]["b"] = out
+
+    def workload_c(self):
+        rate = 100
+        duration, warmup = self.t(10, 3), self.t(2, 1)
+        self.set_stream(STREAM_EVENTS - FIXED_EVENTS, 0)
+        log(f"(c) streaming, {STREAM_EVENTS} events per stream, open loop at {rate} streams/s, {duration}s")
+        out = {"events_per_stream": STREAM_EVENTS, "rate": rate}
+        for target, base in self.targets():
+            url, body, headers = self.stream_request(target, base)
+            out[target] = self.load(f"c-{target}", url, body=body, headers=headers, rate=rate, duration=duration, warmup=warmup, connections=32, sse=True, drain=15)
+        self.set_stream(10, 0)
+        self.results["workloads"]["c"] = out
+
+    def workload_d(self):
+        n = 2000
+        deltas, delay = (10, 300) if self.quick else (20, 400)
+        events = deltas + FIXED_EVENTS
+        log(f"(d) {n} concurrent open streams ({events} events, one every {delay} ms: ~{events * delay / 1000:.0f}s each)")
+        self.set_stream(deltas, delay)
+        out = {"streams": n, "events_per_stream": events, "event_delay_ms": delay}
+        for target, base in self.targets():
+            url, body, headers = self.stream_request(target, base)
+            pids = {k: v for k, v in self.gateway_pids().items() if k in (target, "mock")}
+            with Sampler(pids) as sampler:
+                data = self.load(f"d-{target}", url, body=body, headers=headers, connections=n, per_connection=1, duration=1, sse=True, drain=90, connect_batch=256)
+            data["resources"] = sampler.report()
+            out[target] = data
+            time.sleep(1)
+        self.set_stream(10, 0)
+        self.results["workloads"]["d"] = out
+
+    def workload_e(self):
+        log("(e) Balancer.pick micro-benchmark")
+        argv = [str(self.bin / "switchboard-pick-bench")] + (["--quick"] if self.quick else [])
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            raise RuntimeError(f"switchboard-pick-bench failed: {result.stderr[-500:]}")
+        data = json.loads(result.stdout)
+        for size in data["sizes"]:
+            cases = data["results"][str(size)]["cases"]
+            log(f"  {size} accounts: no_key {cases['no_key']['batched']['mean_ns']:.0f} ns, sticky {cases['sticky']['batched']['mean_ns']:.0f} ns, "
+                f"single p99 {cases['no_key']['single']['p99_ns']:.0f} ns")
+        self.results["workloads"]["e"] = data
+
+    def check_generator(self):
+        """The load generator alone against the mock: how far above the gateway's rate it can go."""
+        b = self.results["workloads"].get("b", {})
+        direct = b.get("direct", {}).get("ok_rps", 0)
+        sb = b.get("switchboard", {}).get("ok_rps", 0)
+        self.results["generator_check"] = {
+            "direct_max_rps": direct, "switchboard_max_rps": sb, "headroom": direct / sb if sb else None,
+            "open_loop_schedule_lag_p99_us": {
+                k: v.get("schedule_lag_us", {}).get("p99") for k, v in self.results["workloads"].get("a", {}).get("1000", {}).items()
+            },
+        }
+
+    # ------------------------------------------------------------ run
+
+    def run(self):
+        started = time.time()
+        self.results["meta"] = machine_info(self.args)
+        self.results["meta"]["quick"] = self.quick
+        self.results["meta"]["loadavg_before"] = os.getloadavg()
+        log(f"work dir {self.work}")
+        self.start_mock()
+        self.accounts = [self.create_account(f"pool-{i}@bench.test") for i in range(1, POOL_SIZE + 1)]
+        self.expired_accounts = {t: self.create_account(f"expired-{t}@bench.test") for t in ("switchboard", "codex-lb")}
+        # Each gateway starts with only its (f) account, so the burst cannot fail over to another one.
+        self.start_switchboard([self.expired_accounts["switchboard"]])
+        log("switchboard is up; starting codex-lb (its first start runs its database migrations)")
+        self.start_codexlb([self.expired_accounts["codex-lb"]])
+        if self.codexlb is None:
+            log(f"codex-lb unavailable: {self.codexlb_error}")
+            self.results["codexlb_error"] = self.codexlb_error
+        else:
+            time.sleep(2)
+        self.run_step("f", self.workload_f)
+        # Now the measured pool: retire the (f) account, add the pool accounts.
+        self.switchboard_cli("accounts", "pause", self.expired_accounts["switchboard"]["email"])
+        self.switchboard_cli("accounts", "import", *[str(a["path"]) for a in self.accounts])
+        wait_until(lambda: self.sb_active() == POOL_SIZE, 20, f"switchboard to see {POOL_SIZE} active accounts")
+        if self.codexlb is not None:
+            try:
+                self.codexlb_pause(self.expired_accounts["codex-lb"]["email"])
+                for account in self.accounts:
+                    self.codexlb_import(account)
+            except Exception as error:  # noqa: BLE001
+                self.codexlb_error = f"account import failed: {error}"
+                self.results["codexlb_error"] = self.codexlb_error
+                self.codexlb.stop()
+                self.codexlb = None
+        time.sleep(1)
+        for name, step in (("a", self.workload_a), ("b", self.workload_b), ("c", self.workload_c), ("d", self.workload_d)):
+            self.run_step(name, step)
+        self.stop_all()
+        self.run_step("e", self.workload_e)
+        self.check_generator()
+        self.results["meta"]["loadavg_after"] = os.getloadavg()
+        self.results["meta"]["elapsed_s"] = time.time() - started
+        self.results["logs"] = str(self.work)
+
+    def run_step(self, name: str, step):
+        try:
+            step()
+        except Exception as error:  # noqa: BLE001
+            log(f"workload {name} failed: {error}")
+            self.results["workloads"].setdefault(name, {})["error"] = str(error)
+            for process in self.processes:
+                if not process.alive():
+                    log(f"{process.name} exited; log tail:\n{process.tail()}")
+
+
+def machine_info(args) -> dict:
+    def read(path):
+        try:
+            return Path(path).read_text()
+        except OSError:
+            return ""
+
+    cpu = re.search(r"model name\s*:\s*(.*)", read("/proc/cpuinfo"))
+    mem = re.search(r"MemTotal:\s*(\d+)", read("/proc/meminfo"))
+
+    def command(*argv):
+        try:
+            return subprocess.run(argv, capture_output=True, text=True, timeout=30).stdout.strip()
+        except Exception:  # noqa: BLE001
+            return ""
+
+    codexlb_version = ""
+    python = Path(args.venv) / "bin" / "python"
+    if python.exists():
+        codexlb_version = command(str(python), "-c", "import importlib.metadata as m; print(m.version('codex-lb'))")
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": args.command_line,
+        "nproc": os.cpu_count(),
+        "cpu": cpu.group(1).strip() if cpu else platform.processor(),
+        "memory_gib": round(int(mem.group(1)) / 2**20, 1) if mem else None,
+        "kernel": platform.release(),
+        "os": command("sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"),
+        "swift": command("swift", "--version").splitlines()[0] if command("swift", "--version") else "",
+        "switchboard_commit": command("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"),
+        "switchboard_dirty": bool(command("git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "Sources")),
+        "codex_lb_version": codexlb_version,
+        "network_namespace": os.environ.get("BENCH_NETNS", "host"),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--bin-dir", required=True)
+    parser.add_argument("--venv", default=str(BENCH / ".venv"))
+    parser.add_argument("--results-dir", default=str(BENCH / "results"))
+    parser.add_argument("--skip-codexlb", action="store_true")
+    parser.add_argument("--command-line", default="make bench")
+    args = parser.parse_args()
+
+    bench = Bench(args)
+    try:
+        bench.run()
+    finally:
+        bench.stop_all()
+    from report import write_outputs  # noqa: E402  (bench/report.py)
+
+    write_outputs(bench.results, Path(args.results_dir), quick=args.quick)
+    if not args.quick:
+        shutil.rmtree(bench.work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(BENCH))
+    main()

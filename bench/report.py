@@ -1,0 +1,345 @@
+"""Turns one benchmark result (bench/bench.py) into JSON, a Markdown report and an SVG plot."""
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START = "<!-- bench:results:start -->"
+END = "<!-- bench:results:end -->"
+COLORS = {"direct": "#4c78a8", "switchboard": "#f58518", "codex-lb": "#54a24b"}
+
+
+def ms(us) -> str:
+    if us is None:
+        return "–"
+    if abs(us) >= 1000:
+        return f"{us / 1000:.2f} ms"
+    return f"{us:.0f} µs"
+
+
+def num(value, digits=0) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def ratio(a, b, digits=1) -> str:
+    if not a or not b:
+        return "–"
+    return f"{a / b:.{digits}f}×"
+
+
+def pct(data: dict, key: str, p: str):
+    return (data or {}).get(key, {}).get(p)
+
+
+def added(through: dict, direct: dict, key: str, p: str):
+    a, b = pct(through, key, p), pct(direct, key, p)
+    return None if a is None or b is None else a - b
+
+
+def saturated(data: dict) -> bool:
+    """An open-loop run that could not keep up: requests timed out or most were late."""
+    return bool(data) and (data.get("timed_out", 0) > 0 or data.get("ok", 0) < 0.95 * data.get("completed", 1))
+
+
+def mark(ok) -> str:
+    return "✅" if ok else ("❌" if ok is not None else "–")
+
+
+def markdown(results: dict) -> str:
+    meta = results.get("meta", {})
+    w = results.get("workloads", {})
+    lines: list[str] = []
+    add = lines.append
+    add(f"Run: **{meta.get('date')}**{' (quick)' if meta.get('quick') else ''} — `{meta.get('command')}` — "
+        f"switchboard `{meta.get('switchboard_commit')}`{' + uncommitted changes' if meta.get('switchboard_dirty') else ''}, "
+        f"codex-lb {meta.get('codex_lb_version') or 'n/a'}")
+    add("")
+    la_before = meta.get("loadavg_before") or [0, 0, 0]
+    add(f"Machine: {meta.get('nproc')} × {meta.get('cpu')}, {meta.get('memory_gib')} GiB, Linux {meta.get('kernel')}, "
+        f"{meta.get('os')}, {meta.get('swift')}; load average before the run {la_before[0]:.2f}; "
+        f"network: {meta.get('network_namespace')}; mock, gateways and load generator share the machine.")
+    add("")
+    if results.get("codexlb_error"):
+        add(f"codex-lb: **not measured** — {results['codexlb_error'].splitlines()[0]}")
+        add("")
+
+    # targets
+    a1000 = w.get("a", {}).get("1000", {})
+    b = w.get("b", {})
+    c = w.get("c", {})
+    d = w.get("d", {})
+    e = w.get("e", {})
+    f = w.get("f", {})
+    added_p99 = added(a1000.get("switchboard"), a1000.get("direct"), "latency_us", "p99")
+    sb_rps = b.get("switchboard", {}).get("ok_rps")
+    cl_rps = b.get("codex-lb", {}).get("ok_rps")
+    ttfb_p99 = added(c.get("switchboard"), c.get("direct"), "first_event_us", "p99")
+    d_sb = d.get("switchboard", {})
+    rss = d_sb.get("resources", {}).get("switchboard", {}).get("rss_peak_mb")
+    d_ok = d_sb.get("ok")
+    pick10k = e.get("results", {}).get("10000", {}).get("cases", {})
+    pick_mean = max((case.get("batched", {}).get("mean_ns", 0) for name, case in pick10k.items() if name != "new_key"), default=None) if pick10k else None
+    token_calls = f.get("switchboard", {}).get("token_calls")
+    add("### Targets")
+    add("")
+    add("| target | switchboard | met |")
+    add("|---|---|---|")
+    add(f"| added p99 ≤ 1 ms at 1,000 req/s (a) | {ms(added_p99)} | {mark(None if added_p99 is None else added_p99 <= 1000 and not saturated(a1000.get('switchboard')))} |")
+    add(f"| ≥ 10× codex-lb's max req/s (b) | {num(sb_rps)} vs {num(cl_rps)} req/s = {ratio(sb_rps, cl_rps)} | {mark(None if not (sb_rps and cl_rps) else sb_rps >= 10 * cl_rps)} |")
+    add(f"| added time-to-first-event p99 ≤ 1 ms (c) | {ms(ttfb_p99)} | {mark(None if ttfb_p99 is None else ttfb_p99 <= 1000)} |")
+    add(f"| 2,000 open streams under 200 MB RSS (d) | {num(rss, 1)} MB peak, {num(d_ok)} streams ok | {mark(None if rss is None else rss < 200 and d_ok == d.get('streams'))} |")
+    add(f"| `pick` ≤ 2 µs at 10,000 accounts (e) | {num(pick_mean)} ns (slowest case, mean) | {mark(None if pick_mean is None else pick_mean <= 2000)} |")
+    add(f"| exactly one token call (f) | {num(token_calls)} | {mark(None if token_calls is None else token_calls == 1)} |")
+    add("")
+
+    # (a)
+    if w.get("a") and "error" not in w["a"]:
+        add("### (a) Non-streaming `/v1/responses`, open loop (latency from the intended send time)")
+        add("")
+        add("Direct = the same request as the gateway sends, straight to the mock's `/backend-api/codex/responses` "
+            "(SSE read to the end). Added = gateway percentile − direct percentile.")
+        add("")
+        add("| rate | target | ok / sent | p50 | p99 | p99.9 | max | added p50 | added p99 | added p99.9 | gateway CPU |")
+        add("|---|---|---|---|---|---|---|---|---|---|---|")
+        for rate, runs in w["a"].items():
+            direct = runs.get("direct")
+            for target, data in runs.items():
+                lat = data.get("latency_us", {})
+                gw = data.get("resources", {}).get(target if target != "direct" else "mock", {})
+                sent = data.get("completed", 0) + data.get("timed_out", 0)
+                extra = " (saturated)" if saturated(data) else ""
+                add(f"| {rate}/s | {target}{extra} | {num(data.get('ok'))} / {num(sent)} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} | "
+                    f"{ms(lat.get('p99_9'))} | {ms(lat.get('max'))} | "
+                    + (" | ".join(["–"] * 3) if target == "direct" else
+                       f"{ms(added(data, direct, 'latency_us', 'p50'))} | {ms(added(data, direct, 'latency_us', 'p99'))} | {ms(added(data, direct, 'latency_us', 'p99_9'))}")
+                    + f" | {gw.get('cpu_cores', 0) * 100:.0f}% |")
+            sb, cl = runs.get("switchboard"), runs.get("codex-lb")
+            if sb and cl and direct:
+                add(f"| {rate}/s | **codex-lb ÷ switchboard** | | | | | | {ratio(added(cl, direct, 'latency_us', 'p50'), added(sb, direct, 'latency_us', 'p50'))} | "
+                    f"{ratio(added(cl, direct, 'latency_us', 'p99'), added(sb, direct, 'latency_us', 'p99'))} | "
+                    f"{ratio(added(cl, direct, 'latency_us', 'p99_9'), added(sb, direct, 'latency_us', 'p99_9'))} | |")
+        add("")
+
+    # (b)
+    if b and "error" not in b:
+        add("### (b) Maximum sustained throughput, closed loop, 64 keep-alive connections")
+        add("")
+        add("| target | ok req/s | p50 | p99 | errors | gateway CPU | gateway CPU per request | mock CPU | switchboard ÷ target |")
+        add("|---|---|---|---|---|---|---|---|---|")
+        for target, data in b.items():
+            res = data.get("resources", {})
+            gw = res.get(target, {}) if target != "direct" else {}
+            mock = res.get("mock", {})
+            per_req = gw.get("cpu_s", 0) / max(1, data.get("completed", 1)) * 1e6 if gw else None
+            add(f"| {target} | {num(data.get('ok_rps'))} | {ms(pct(data, 'latency_us', 'p50'))} | {ms(pct(data, 'latency_us', 'p99'))} | "
+                f"{data.get('transport_errors', 0) + data.get('completed', 0) - data.get('ok', 0)} | "
+                f"{(gw.get('cpu_cores', 0) * 100):.0f}% | {ms(per_req) if per_req else '–'} | {mock.get('cpu_cores', 0) * 100:.0f}% | "
+                f"{ratio(sb_rps, data.get('ok_rps'), 2) if target != 'switchboard' else '1×'} |")
+        add("")
+        g = results.get("generator_check", {})
+        if g.get("headroom"):
+            add(f"Load generator check: it drives the mock directly at {num(g.get('direct_max_rps'))} req/s, "
+                f"{g['headroom']:.1f}× switchboard's maximum, through the same client code (the mock and the generator then share the 2 cores).")
+            add("")
+
+    # (c)
+    if c and "error" not in c:
+        n = c.get("events_per_stream", 200)
+        add(f"### (c) Streaming `/backend-api/codex/responses`, {n} events per stream, {c.get('rate')} streams/s open loop")
+        add("")
+        add("First event = time from the intended send to the first byte of `response.created`; total = to the end of the stream.")
+        add("")
+        add("| target | streams ok | events/stream | first event p50 | p99 | total p50 | p99 | added first event p50 | p99 | per-event overhead (p50) |")
+        add("|---|---|---|---|---|---|---|---|---|---|")
+        direct = c.get("direct")
+        for target in ("direct", "switchboard", "codex-lb"):
+            data = c.get(target)
+            if not data:
+                continue
+            if target == "direct":
+                extra = "– | – | –"
+            else:
+                total = added(data, direct, "latency_us", "p50")
+                extra = (f"{ms(added(data, direct, 'first_event_us', 'p50'))} | {ms(added(data, direct, 'first_event_us', 'p99'))} | "
+                         f"{ms(total / n) if total is not None else '–'}")
+            add(f"| {target} | {num(data.get('ok'))} | {num(data.get('events_per_stream'), 1)} | {ms(pct(data, 'first_event_us', 'p50'))} | "
+                f"{ms(pct(data, 'first_event_us', 'p99'))} | {ms(pct(data, 'latency_us', 'p50'))} | {ms(pct(data, 'latency_us', 'p99'))} | {extra} |")
+        sb, cl = c.get("switchboard"), c.get("codex-lb")
+        if sb and cl and direct:
+            add(f"| **codex-lb ÷ switchboard** | | | | | | | {ratio(added(cl, direct, 'first_event_us', 'p50'), added(sb, direct, 'first_event_us', 'p50'))} | "
+                f"{ratio(added(cl, direct, 'first_event_us', 'p99'), added(sb, direct, 'first_event_us', 'p99'))} | "
+                f"{ratio(added(cl, direct, 'latency_us', 'p50'), added(sb, direct, 'latency_us', 'p50'))} |")
+        add("")
+
+    # (d)
+    if d and "error" not in d:
+        add(f"### (d) {num(d.get('streams'))} concurrent open streams ({d.get('events_per_stream')} events, one every {d.get('event_delay_ms')} ms)")
+        add("")
+        add("| target | streams ok | complete | process | RSS before | peak RSS | CPU time | avg CPU | stream p50 | p99 |")
+        add("|---|---|---|---|---|---|---|---|---|---|")
+        for target, data in d.items():
+            if not isinstance(data, dict) or "resources" not in data:
+                continue
+            name = target if target != "direct" else "mock"
+            res = data["resources"].get(name, {})
+            complete = data.get("ok", 0) - data.get("streams_without_completed_event", 0)
+            add(f"| {target} | {num(data.get('ok'))} | {num(complete)} | {name} | {num(res.get('rss_before_mb'), 1)} MB | "
+                f"**{num(res.get('rss_peak_mb'), 1)} MB** | {num(res.get('cpu_s'), 2)} s | {res.get('cpu_cores', 0) * 100:.0f}% | "
+                f"{ms(pct(data, 'latency_us', 'p50'))} | {ms(pct(data, 'latency_us', 'p99'))} |")
+        sb_rss = d.get("switchboard", {}).get("resources", {}).get("switchboard", {}).get("rss_peak_mb")
+        cl_rss = d.get("codex-lb", {}).get("resources", {}).get("codex-lb", {}).get("rss_peak_mb")
+        if sb_rss and cl_rss:
+            add(f"| **codex-lb ÷ switchboard** | | | | | {ratio(cl_rss, sb_rss)} | | | | |")
+        add("")
+
+    # (e)
+    if e and "error" not in e:
+        add("### (e) `Balancer.pick` (ns per call; batched mean over batches of 1,000, single-call p99 includes ~"
+            f"{e.get('clock_cost_ns', {}).get('p50_ns', 0):.0f} ns of clock reads)")
+        add("")
+        add("| accounts | no key | sticky key | excluding 2 | first pick of a new key | single p99 (no key) | single p99 (sticky) | new key, sticky table full | publish |")
+        add("|---|---|---|---|---|---|---|---|---|")
+        for size in e.get("sizes", []):
+            r = e["results"][str(size)]
+            cs = r["cases"]
+            full = r.get("new_key_table_full", {})
+            add(f"| {num(size)} | {num(cs['no_key']['batched']['mean_ns'])} | {num(cs['sticky']['batched']['mean_ns'])} | "
+                f"{num(cs['excluding_2']['batched']['mean_ns'])} | {num(cs['new_key']['batched']['mean_ns'])} | "
+                f"{num(cs['no_key']['single']['p99_ns'])} | {num(cs['sticky']['single']['p99_ns'])} | "
+                f"{ms(full.get('p50_ns', 0) / 1000) if full else '–'} (p50) | {ms(r['publish_ns'] / 1000)} |")
+        add("")
+
+    # (f)
+    if f and "error" not in f:
+        add(f"### (f) {num(f.get('requests'))} concurrent requests on an account whose access token has expired")
+        add("")
+        add("One account in the pool; the mock answers its access token with 401 `token_expired` (`POST /_mock/accounts/{email}/expire`). "
+            "Token calls are read from the mock's counters. The second burst reuses the refreshed token: the difference is the added latency.")
+        add("")
+        add("| target | token calls | ok | p50 | p99 | max | same burst, valid token p50 | p99 | added p50 | added p99 |")
+        add("|---|---|---|---|---|---|---|---|---|---|")
+        for target in ("switchboard", "codex-lb"):
+            data = f.get(target)
+            if not data:
+                continue
+            ex, va = data["expired"], data["valid"]
+            add(f"| {target} | **{data['token_calls']}** | {num(ex.get('ok'))} / {num(f.get('requests'))} | {ms(pct(ex, 'latency_us', 'p50'))} | "
+                f"{ms(pct(ex, 'latency_us', 'p99'))} | {ms(pct(ex, 'latency_us', 'max'))} | {ms(pct(va, 'latency_us', 'p50'))} | "
+                f"{ms(pct(va, 'latency_us', 'p99'))} | {ms(added(ex, va, 'latency_us', 'p50'))} | {ms(added(ex, va, 'latency_us', 'p99'))} |")
+        add("")
+    failed = {k: v["error"] for k, v in w.items() if isinstance(v, dict) and "error" in v}
+    if failed:
+        add("Workloads that failed: " + "; ".join(f"({k}) {v}" for k, v in failed.items()))
+        add("")
+    add(f"Elapsed: {results.get('meta', {}).get('elapsed_s', 0):.0f} s.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- SVG
+
+
+def svg_plot(results: dict) -> str:
+    w = results.get("workloads", {})
+    panels = []
+    for rate in ("100", "1000"):
+        runs = w.get("a", {}).get(rate)
+        if runs and "error" not in runs:
+            panels.append((f"(a) /v1/responses at {rate} req/s: latency", {t: d.get("latency_spectrum_us", []) for t, d in runs.items()}))
+    c = w.get("c", {})
+    if c and "error" not in c:
+        panels.append(("(c) stream of 200 events: time to first event", {t: d.get("first_event_spectrum_us", []) for t, d in c.items() if isinstance(d, dict)}))
+        panels.append(("(c) stream of 200 events: total", {t: d.get("latency_spectrum_us", []) for t, d in c.items() if isinstance(d, dict)}))
+    if not panels:
+        return ""
+    pw, ph, margin = 460, 300, 60
+    cols = 2
+    rows = math.ceil(len(panels) / cols)
+    width, height = cols * (pw + margin) + margin, rows * (ph + margin + 20) + 60
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{margin}" y="24" font-size="15" font-weight="bold">switchboard benchmark — latency distributions ({results.get("meta", {}).get("date", "")})</text>']
+    max_x = math.log10(1 / (1 - 0.99999))
+    for i, (title, series) in enumerate(panels):
+        ox = margin + (i % cols) * (pw + margin)
+        oy = 50 + (i // cols) * (ph + margin + 20)
+        values = [v for pts in series.values() for _, v in pts if v > 0]
+        if not values:
+            continue
+        lo = 10 ** math.floor(math.log10(min(values)))
+        hi = 10 ** math.ceil(math.log10(max(values)))
+
+        def px(p):
+            frac = min(p / 100, 0.99999)
+            return ox + pw * math.log10(1 / (1 - frac)) / max_x
+
+        def py(v):
+            return oy + ph - ph * (math.log10(max(v, lo)) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+
+        out.append(f'<text x="{ox}" y="{oy - 8}" font-size="12" font-weight="bold">{title}</text>')
+        out.append(f'<rect x="{ox}" y="{oy}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>')
+        for label, p in (("0%", 0), ("90%", 90), ("99%", 99), ("99.9%", 99.9), ("99.99%", 99.99), ("99.999%", 99.999)):
+            x = px(p)
+            out.append(f'<line x1="{x:.1f}" y1="{oy}" x2="{x:.1f}" y2="{oy + ph}" stroke="#eee"/>')
+            out.append(f'<text x="{x:.1f}" y="{oy + ph + 14}" text-anchor="middle">{label}</text>')
+        decade = lo
+        while decade <= hi:
+            y = py(decade)
+            out.append(f'<line x1="{ox}" y1="{y:.1f}" x2="{ox + pw}" y2="{y:.1f}" stroke="#eee"/>')
+            out.append(f'<text x="{ox - 4}" y="{y + 4:.1f}" text-anchor="end">{ms(decade)}</text>')
+            decade *= 10
+        out.append(f'<text x="{ox + pw / 2}" y="{oy + ph + 30}" text-anchor="middle">percentile</text>')
+        legend_y = oy + 14
+        for target, pts in series.items():
+            if not pts:
+                continue
+            color = COLORS.get(target, "#000")
+            path = " ".join(f"{'M' if j == 0 else 'L'}{px(p):.1f},{py(v):.1f}" for j, (p, v) in enumerate(pts))
+            out.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+            out.append(f'<rect x="{ox + 8}" y="{legend_y - 9}" width="10" height="10" fill="{color}"/>')
+            out.append(f'<text x="{ox + 22}" y="{legend_y}">{target}</text>')
+            legend_y += 14
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def write_outputs(results: dict, results_dir: Path, quick: bool):
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    kind = "quick" if quick else "full"
+    json_path = results_dir / f"bench-{kind}-{stamp}.json"
+    json_path.write_text(json.dumps(results, indent=1, sort_keys=True))
+    (results_dir / f"latest-{kind}.json").write_text(json.dumps(results, indent=1, sort_keys=True))
+    table = markdown(results)
+    svg = svg_plot(results)
+    svg_path = results_dir / f"latency-{kind}.svg"
+    if svg:
+        svg_path.write_text(svg)
+    (results_dir / f"latest-{kind}.md").write_text(table + "\n")
+    print(table)
+    print()
+    print(f"JSON: {json_path}\nSVG:  {svg_path}")
+    if not quick:
+        # The full run goes into BENCHMARKS.md, between the markers, with its plot next to it.
+        (ROOT / "bench" / "latency.svg").write_text(svg)
+        (ROOT / "bench" / "results-full.json").write_text(json.dumps(strip_for_repo(results), indent=1, sort_keys=True))
+        doc = ROOT / "BENCHMARKS.md"
+        text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+        if START not in text:
+            text += f"\n{START}\n{END}\n"
+        head, rest = text.split(START, 1)
+        _, tail = rest.split(END, 1)
+        body = table + "\n\n![latency distributions](bench/latency.svg)\n\nRaw numbers: [`bench/results-full.json`](bench/results-full.json)."
+        doc.write_text(f"{head}{START}\n{body}\n{END}{tail}")
+        print(f"BENCHMARKS.md updated")
+
+
+def strip_for_repo(results: dict) -> dict:
+    """The committed copy of a full run: everything but the temporary log directory."""
+    copy = json.loads(json.dumps(results))
+    copy.pop("logs", None)
+    return copy
