@@ -15,7 +15,7 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c $(CONFIGURATION)
+	$(SWIFT) build -c $(CONFIGURATION) --product switchboard
 
 release: deps
 	$(SWIFT) build -c release

@@ -304,6 +304,15 @@ class Bench:
             "CODEX_LB_TELEMETRY_ENABLED": "false",
             "CODEX_LB_MODEL_REGISTRY_ENABLED": "false",
             "CODEX_LB_CONVERSATION_ARCHIVE_ENABLED": "false",
+            # Its admission limits would otherwise answer 429/503 (after a 30 s wait) long before it is
+            # busy: 4 response creates and 8 streams per account, a 512-request bulkhead, 256 concurrent
+            # response creates, and at most 50 upstream connections per host. 0 = unlimited for each.
+            "CODEX_LB_PROXY_ACCOUNT_STREAM_LIMIT": "0",
+            "CODEX_LB_PROXY_ACCOUNT_RESPONSE_CREATE_LIMIT": "0",
+            "CODEX_LB_PROXY_RESPONSE_CREATE_LIMIT": "0",
+            "CODEX_LB_BULKHEAD_PROXY_LIMIT": "0",
+            "CODEX_LB_HTTP_CONNECTOR_LIMIT": "0",
+            "CODEX_LB_HTTP_CONNECTOR_LIMIT_PER_HOST": "0",
             "HOME": str(data_dir),
             "NO_PROXY": "*",
         }
@@ -351,10 +360,15 @@ class Bench:
             raise RuntimeError(f"codex-lb import of {account['email']} answered {status}: {data[:300]!r}")
         self.codexlb_ids[account["email"]] = json.loads(data)["accountId"]
 
-    def codexlb_pause(self, email: str):
-        status, data = http("POST", self.cl_url + f"/api/accounts/{self.codexlb_ids[email]}/pause", b"", timeout=30)
-        if status != 200:
-            raise RuntimeError(f"codex-lb pause answered {status}: {data[:200]!r}")
+    def codexlb_retire(self, email: str):
+        """Takes the account out of rotation: pause, or delete when its state cannot be paused."""
+        account = self.codexlb_ids[email]
+        status, data = http("POST", self.cl_url + f"/api/accounts/{account}/pause", b"", timeout=30)
+        if status == 200:
+            return
+        status, data = http("DELETE", self.cl_url + f"/api/accounts/{account}", timeout=30)
+        if status not in (200, 204):
+            raise RuntimeError(f"codex-lb could neither pause nor delete {email}: {status} {data[:200]!r}")
 
     # -- the load generator
     def load(self, name: str, url: str, *, body: str, headers: list[str] = (), rate: float | None = None, duration: float,
@@ -449,7 +463,7 @@ class Bench:
 
     def workload_a(self):
         rates = [100, 1000]
-        duration, warmup = self.t(10, 3), self.t(2, 1)
+        duration, warmup = self.t(10, 2), self.t(2, 0.5)
         log(f"(a) non-streaming /v1/responses, open loop at {rates} req/s, {duration}s each")
         out = {}
         for rate in rates:
@@ -464,7 +478,7 @@ class Bench:
         self.results["workloads"]["a"] = out
 
     def workload_b(self):
-        duration, warmup = self.t(10, 3), self.t(2, 1)
+        duration, warmup = self.t(10, 2), self.t(2, 0.5)
         log(f"(b) maximum req/s, closed loop, 64 connections, {duration}s")
         out = {}
         for target, base in self.targets():
@@ -478,7 +492,7 @@ class Bench:
 
     def workload_c(self):
         rate = 100
-        duration, warmup = self.t(10, 3), self.t(2, 1)
+        duration, warmup = self.t(10, 2), self.t(2, 0.5)
         self.set_stream(STREAM_EVENTS - FIXED_EVENTS, 0)
         log(f"(c) streaming, {STREAM_EVENTS} events per stream, open loop at {rate} streams/s, {duration}s")
         out = {"events_per_stream": STREAM_EVENTS, "rate": rate}
@@ -490,7 +504,7 @@ class Bench:
 
     def workload_d(self):
         n = 2000
-        deltas, delay = (10, 300) if self.quick else (20, 400)
+        deltas, delay = (10, 200) if self.quick else (20, 400)
         events = deltas + FIXED_EVENTS
         log(f"(d) {n} concurrent open streams ({events} events, one every {delay} ms: ~{events * delay / 1000:.0f}s each)")
         self.set_stream(deltas, delay)
@@ -558,7 +572,7 @@ class Bench:
         wait_until(lambda: self.sb_active() == POOL_SIZE, 20, f"switchboard to see {POOL_SIZE} active accounts")
         if self.codexlb is not None:
             try:
-                self.codexlb_pause(self.expired_accounts["codex-lb"]["email"])
+                self.codexlb_retire(self.expired_accounts["codex-lb"]["email"])
                 for account in self.accounts:
                     self.codexlb_import(account)
             except Exception as error:  # noqa: BLE001

@@ -16,7 +16,7 @@ import Hummingbird
 ///   replaces the one-shot queue, `then` the sticky default
 /// - `PUT  /_mock/accounts/{key}/usage` `MockUsageReport` (missing fields take their defaults)
 /// - `PUT  /_mock/accounts/{key}/stream` `StreamShape`; `PUT /_mock/stream` sets it for every account without its own
-/// - `POST /_mock/accounts/{key}/expire` → the current access token answers 401 `token_expired` from now on
+/// - `POST /_mock/accounts/{key}/expire` → the account's access tokens answer 401 `token_expired` from now on
 /// - `POST /_mock/login` `MockLoginPlan` → queues how the next device or browser login goes
 /// - `GET  /_mock/counters` → `MockCountersReport`
 /// - `POST /_mock/counters/reset` → zeroes counters (open streams excepted); `POST /_mock/reset` → forgets everything

@@ -85,7 +85,8 @@ extension MockState {
     /// Why a code exchange was refused.
     enum ExchangeFailure: Error { case unknownCode, redirectMismatch, verifierMismatch }
 
-    /// Exchanges `code` (single use) for fresh tokens of its account.
+    /// Exchanges `code` (single use) for the tokens of a new session of its account; like a real
+    /// second login, the account's other sessions (say, the Codex CLI's) keep working.
     mutating func exchangeCode(_ code: String, redirectURI: String?, codeVerifier: String?, now: Date) -> Result<MockAccount, ExchangeFailure> {
         loginCounters.codeExchanges += 1
         guard let issued = login.codes.removeValue(forKey: code), accounts.indices.contains(issued.accountIndex) else {
@@ -100,7 +101,7 @@ extension MockState {
         guard let codeVerifier, !codeVerifier.isEmpty, issued.codeVerifier == nil || issued.codeVerifier == codeVerifier else {
             return .failure(.verifierMismatch)
         }
-        reissueTokens(issued.accountIndex, now: now, retiring: .invalidated)
+        startSession(issued.accountIndex, now: now)
         return .success(accounts[issued.accountIndex])
     }
 }

@@ -47,9 +47,11 @@ struct MockControl: Sendable {
         try withAccount(key) { $0.stream = shape }
     }
 
-    /// Makes the account's current access token expired now (its JWT `exp` is left as it was).
+    /// Makes the account's live access tokens expired now (their JWT `exp` is left as it was).
     func expireAccessToken(_ key: String) throws(MockUpstreamError) {
-        try withAccount(key) { $0.accessTokenExpiresAt = Date().addingTimeInterval(-1) }
+        try state.withLock { (state) throws(MockUpstreamError) in
+            state.expireAccessTokens(of: try state.index(of: key), now: Date())
+        }
     }
 
     func queueLogin(_ plan: MockLoginPlan) {

@@ -2,9 +2,6 @@ import Foundation
 
 /// Everything the mock knows, guarded by one lock (see `Locked`). Methods never suspend.
 struct MockState {
-    /// Why a refresh token no longer works.
-    enum RetiredReason { case used, invalidated }
-
     /// What a bearer token on a backend endpoint turned out to be.
     enum BearerCheck {
         case valid(Int)
@@ -17,8 +14,21 @@ struct MockState {
     /// What the presented refresh token is, and what to do about it.
     enum RefreshLookup {
         case current(Int, RefreshBehaviour)
-        case retired(Int, RetiredReason)
+        /// Used already: a successful refresh rotated it away.
+        case used(Int)
         case unknown
+    }
+
+    /// A live access token: whose it is and until when it is accepted.
+    struct AccessGrant {
+        var index: Int
+        var expiresAt: Date
+    }
+
+    /// A live login session: the account and the access token its refresh token goes with.
+    struct Session {
+        var index: Int
+        var accessToken: String
     }
 
     var configuration: MockUpstream.Configuration
@@ -26,10 +36,12 @@ struct MockState {
     var accounts: [MockAccount] = []
     /// Bumped by `reset()`, so streams that outlive a reset do not touch new accounts' counters.
     var generation = 0
-    var byAccessToken: [String: Int] = [:]
-    var byRetiredAccessToken: [String: Int] = [:]
-    var byRefreshToken: [String: Int] = [:]
-    var retiredRefreshTokens: [String: (index: Int, reason: RetiredReason)] = [:]
+    /// Every live access token; an account has one per session (each login starts a session).
+    var accessTokens: [String: AccessGrant] = [:]
+    var retiredAccessTokens: [String: Int] = [:]
+    /// Every live refresh token, by session.
+    var sessions: [String: Session] = [:]
+    var usedRefreshTokens: [String: Int] = [:]
     var refreshTokenPresentations: [String: Int] = [:]
     var unknownRefreshTokens = 0
     var login = LoginBook()
@@ -53,34 +65,38 @@ struct MockState {
         }
         accounts.append(MockAccount(spec: spec, defaultLifetime: configuration.accessTokenLifetime))
         let index = accounts.count - 1
-        reissueTokens(index, now: now, retiring: .invalidated)
+        startSession(index, now: now)
         return index
     }
 
-    /// Gives account `index` new tokens; its old refresh token is retired for `reason`.
-    mutating func reissueTokens(_ index: Int, now: Date, retiring reason: RetiredReason) {
-        let old = accounts[index]
-        if !old.refreshToken.isEmpty {
-            byRefreshToken[old.refreshToken] = nil
-            retiredRefreshTokens[old.refreshToken] = (index, reason)
-            byAccessToken[old.accessToken] = nil
-            byRetiredAccessToken[old.accessToken] = index
-        }
+    /// Issues account `index` a new token set in a new session (a login); other sessions keep working.
+    mutating func startSession(_ index: Int, now: Date) {
         accounts[index].issueTokens(now: now, clientID: configuration.clientID)
-        byRefreshToken[accounts[index].refreshToken] = index
-        byAccessToken[accounts[index].accessToken] = index
+        let account = accounts[index]
+        sessions[account.refreshToken] = Session(index: index, accessToken: account.accessToken)
+        accessTokens[account.accessToken] = AccessGrant(index: index, expiresAt: account.accessTokenExpiresAt)
+    }
+
+    /// Rotates the session of `refreshToken`: it and its access token are retired, a new pair takes their place.
+    mutating func rotate(_ refreshToken: String, now: Date) -> Int? {
+        guard let session = sessions.removeValue(forKey: refreshToken) else { return nil }
+        usedRefreshTokens[refreshToken] = session.index
+        accessTokens[session.accessToken] = nil
+        retiredAccessTokens[session.accessToken] = session.index
+        startSession(session.index, now: now)
+        return session.index
     }
 
     /// Counts a presentation of `token` to `/oauth/token` and says what it is; takes the script's next step for a current token.
     mutating func beginRefresh(_ token: String) -> RefreshLookup {
         refreshTokenPresentations[token, default: 0] += 1
-        if let index = byRefreshToken[token] {
-            accounts[index].counters.tokenCalls += 1
-            return .current(index, accounts[index].refreshScript.next())
+        if let session = sessions[token] {
+            accounts[session.index].counters.tokenCalls += 1
+            return .current(session.index, accounts[session.index].refreshScript.next())
         }
-        if let retired = retiredRefreshTokens[token] {
-            accounts[retired.index].counters.tokenCalls += 1
-            return .retired(retired.index, retired.reason)
+        if let index = usedRefreshTokens[token] {
+            accounts[index].counters.tokenCalls += 1
+            return .used(index)
         }
         unknownRefreshTokens += 1
         return .unknown
@@ -88,16 +104,12 @@ struct MockState {
 
     /// Rotates when `token` is still current (checked again after a scripted delay); else says why not.
     mutating func completeRefresh(_ token: String, now: Date) -> Result<MockAccount, RefreshFailure> {
-        if let index = byRefreshToken[token] {
-            reissueTokens(index, now: now, retiring: .used)
-            return .success(accounts[index])
-        }
-        if let retired = retiredRefreshTokens[token] { return .failure(.retired(retired.reason)) }
-        return .failure(.unknown)
+        if let index = rotate(token, now: now) { return .success(accounts[index]) }
+        return .failure(usedRefreshTokens[token] == nil ? .unknown : .used)
     }
 
     /// Why a refresh that was allowed to proceed could not rotate.
-    enum RefreshFailure: Error { case retired(RetiredReason), unknown }
+    enum RefreshFailure: Error { case used, unknown }
 
     /// Checks `Authorization: Bearer` and `chatgpt-account-id`, counting the call at `counter` of the token's account.
     mutating func authenticate(
@@ -105,17 +117,26 @@ struct MockState {
     ) -> BearerCheck {
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return .unknown }
         let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        if let index = byAccessToken[token] {
+        if let grant = accessTokens[token] {
+            let index = grant.index
             accounts[index].counters[keyPath: counter] += 1
-            if accounts[index].accessTokenExpiresAt <= now { return .expired(index) }
+            if grant.expiresAt <= now { return .expired(index) }
             if accountHeader != accounts[index].accountID { return .wrongAccount(index) }
             return .valid(index)
         }
-        if let index = byRetiredAccessToken[token] {
+        if let index = retiredAccessTokens[token] {
             accounts[index].counters[keyPath: counter] += 1
             return .rotatedAway(index)
         }
         return .unknown
+    }
+
+    /// Makes every live access token of account `index` count as expired from `now` on.
+    mutating func expireAccessTokens(of index: Int, now: Date) {
+        for (token, grant) in accessTokens where grant.index == index {
+            accessTokens[token]?.expiresAt = now.addingTimeInterval(-1)
+        }
+        accounts[index].accessTokenExpiresAt = now.addingTimeInterval(-1)
     }
 
     /// The stream shape that applies to account `index`.

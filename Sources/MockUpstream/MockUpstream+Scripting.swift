@@ -56,7 +56,7 @@ extension MockUpstream {
         try control.setStreamShape(shape, for: key)
     }
 
-    /// Makes the account's current access token count as expired from now on (401 `token_expired`).
+    /// Makes every live access token of the account count as expired from now on (401 `token_expired`).
     public func expireAccessToken(of key: String) throws(MockUpstreamError) {
         try control.expireAccessToken(key)
     }

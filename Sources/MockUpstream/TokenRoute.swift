@@ -22,8 +22,8 @@ extension MockRoutes {
         switch state.withLock({ $0.beginRefresh(token) }) {
         case .unknown:
             return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid refresh token."))
-        case .retired(_, let reason):
-            return retiredRefreshToken(reason)
+        case .used:
+            return reusedRefreshToken
         case .current(_, let behaviour):
             switch behaviour {
             case .ok:
@@ -54,17 +54,13 @@ extension MockRoutes {
     private func rotate(_ token: String) -> Response {
         switch state.withLock({ $0.completeRefresh(token, now: Date()) }) {
         case .success(let account): tokenAnswer(account)
-        case .failure(.retired(let reason)): retiredRefreshToken(reason)
+        case .failure(.used): reusedRefreshToken
         case .failure(.unknown): .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid refresh token."))
         }
     }
 
-    private func retiredRefreshToken(_ reason: MockState.RetiredReason) -> Response {
-        switch reason {
-        case .used: .json(401, UpstreamErrorBody.codeError("refresh_token_reused"))
-        case .invalidated: .json(401, UpstreamErrorBody.codeError("refresh_token_invalidated"))
-        }
-    }
+    /// 401 `refresh_token_reused`: the token was rotated away by an earlier refresh.
+    private var reusedRefreshToken: Response { .json(401, UpstreamErrorBody.codeError("refresh_token_reused")) }
 
     private func exchange(code: String, redirectURI: String?, codeVerifier: String?) -> Response {
         switch state.withLock({ $0.exchangeCode(code, redirectURI: redirectURI, codeVerifier: codeVerifier, now: Date()) }) {

@@ -8,7 +8,7 @@ import SwitchboardUpstream
 @Suite struct LoginSupportTests {
     /// RFC 7636, appendix B.
     @Test func theChallengeIsTheS256OfTheVerifier() {
-        #expect(PKCE(verifier: "dBjftJeZ4CVP-mJ92K9qpvzCo2WZE5gLgdZYIf0FOjw").challenge == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSgw5HgM")
+        #expect(PKCE(verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").challenge == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
         let fresh = PKCE.generate()
         #expect((43...128).contains(fresh.verifier.count))
         #expect(fresh.verifier.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
@@ -37,7 +37,18 @@ import SwitchboardUpstream
 final class RunningLogin: @unchecked Sendable {  // `Process` predates Sendable; every mutable part is behind `output`.
     private let process = Process()
     private let input = Pipe()
-    private let output = Mutex<(stdout: Data, stderr: Data, open: Int)>((Data(), Data(), 2))
+    private let output = Output()
+
+    /// What the process printed so far, and how many of its two output pipes are still open.
+    final class Output: Sendable {
+        struct Captured {
+            var stdout = Data()
+            var stderr = Data()
+            var open = 2
+        }
+        let captured = Mutex(Captured())
+        func withLock<T>(_ body: (inout Captured) -> T) -> T { captured.withLock { body(&$0) } }
+    }
 
     /// Starts `switchboard ARGUMENTS --data-dir DIR` against the auth server at `authBaseURL`, never opening a browser.
     init(_ arguments: [String], dataDirectory: URL, authBaseURL: String) throws {
@@ -57,7 +68,7 @@ final class RunningLogin: @unchecked Sendable {  // `Process` predates Sendable;
         read(err.fileHandleForReading, into: \.stderr)
     }
 
-    private func read(_ handle: FileHandle, into field: WritableKeyPath<(stdout: Data, stderr: Data, open: Int), Data> & Sendable) {
+    private func read(_ handle: FileHandle, into field: WritableKeyPath<Output.Captured, Data> & Sendable) {
         Thread.detachNewThread { [self] in
             while true {
                 let chunk = handle.availableData

@@ -119,4 +119,32 @@ struct MockUpstreamTokenTests {
         }
         #expect(mock.counters().login.deviceTokenPolls == 2)
     }
+
+    @Test("a browser login of an existing account starts a new session and the old one keeps refreshing")
+    func browserLoginStartsANewSession() async throws {
+        let mock = MockUpstream()
+        let first = try mock.createAccount(email: "lee@example.com")
+        try await mock.application().test(.router) { client in
+            let authorize = "/oauth/authorize?response_type=code&client_id=app_EMoamEEZ73f0CkXaXp7hrann"
+                + "&redirect_uri=http%3A%2F%2Flocalhost%3A1455%2Fauth%2Fcallback&scope=openid&code_challenge=abc"
+                + "&code_challenge_method=S256&state=s1&login_hint=lee%40example.com"
+            let redirect = try await client.execute(uri: authorize, method: .get)
+            #expect(redirect.status == .found)
+            let location = try #require(redirect.headers[.location].flatMap(URLComponents.init(string:)))
+            #expect(location.path == "/auth/callback")
+            #expect(location.queryItems?.first { $0.name == "state" }?.value == "s1")
+            let code = try #require(location.queryItems?.first { $0.name == "code" }?.value)
+            let form = "grant_type=authorization_code&client_id=app_EMoamEEZ73f0CkXaXp7hrann&code=\(code)"
+                + "&code_verifier=verifier&redirect_uri=http%3A%2F%2Flocalhost%3A1455%2Fauth%2Fcallback"
+            let exchange = try await client.execute(uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+            #expect(exchange.status == .ok)
+            #expect(try mock.authFile("lee@example.com").tokens.refreshToken != first.tokens.refreshToken)
+            // The first session is untouched: its refresh token still rotates.
+            let old = try await client.execute(uri: "/oauth/token", method: .post, body: refreshBody(first.tokens.refreshToken))
+            #expect(old.status == .ok)
+            // A code is single use.
+            let again = try await client.execute(uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+            #expect(again.status == .badRequest)
+        }
+    }
 }

@@ -67,8 +67,11 @@ final class CallbackListener: Sendable {
         case .failure(let error): reason = "\(error)"
         case .success: reason = "the listener stopped before it was ready"
         }
-        throw CLIFailure(
-            "cannot listen on 127.0.0.1:\(port) for the login callback (\(reason)). The port is busy: another login or the Codex CLI may be using it. Close that, or pass --callback-port PORT (only for auth servers that accept that redirect), or log in with --device or --no-browser")
+        let alternatives = "pass --callback-port PORT (only with an auth server that redirects there), or log in with --device or --no-browser"
+        if reason.contains("already in use") {
+            throw CLIFailure("cannot listen on 127.0.0.1:\(port) for the login callback: the port is busy (another `switchboard accounts login` or the Codex CLI may be using it). Free it, \(alternatives)")
+        }
+        throw CLIFailure("cannot listen on 127.0.0.1:\(port) for the login callback (\(reason)); \(alternatives)")
     }
 
     /// The first callback: the authorization code, or why it was refused; nil when cancelled.
