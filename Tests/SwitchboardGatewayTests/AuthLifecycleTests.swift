@@ -114,7 +114,8 @@ import SwitchboardUpstream
     }
 
     @Test func aRefreshTokenRotatedByAnotherClientDeactivatesAsReused() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: 60)
+        // A long-lived access token: the gateway has no reason to refresh before the other client does.
+        let h = try await GatewayHarness.start(emails: ["one@example.com"])
         defer { Task { await h.stop() } }
         // Another client (say, the Codex CLI on the same login) rotates the token behind our back.
         let stolen = try h.store.find("one@example.com").tokens.refreshToken

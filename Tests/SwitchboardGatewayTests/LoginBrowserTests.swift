@@ -129,7 +129,7 @@ import SwitchboardStore
         let busy = try #require(mock.port)  // the mock itself holds the port
         let login = try RunningLogin(["accounts", "login", "--callback-port", "\(busy)"], dataDirectory: directory, authBaseURL: mock.baseURL)
         #expect(await login.exitStatus() == 1)
-        #expect(login.stderr.contains("127.0.0.1:\(busy)"), "\(login.stderr)")
+        #expect(login.stderr.contains("cannot listen on 127.0.0.1:\(busy) for the login callback: the port is busy"), "\(login.stderr)")
         #expect(login.stderr.contains("--callback-port"))
         #expect(mock.counters().login.authorizeCalls == 0)
     }
