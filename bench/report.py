@@ -109,6 +109,9 @@ def markdown(results: dict) -> str:
         for rate, runs in w["a"].items():
             direct = runs.get("direct")
             for target, data in runs.items():
+                if "latency_us" not in data:
+                    add(f"| {rate}/s | {target} | {data.get('skipped') or data.get('error')} |" + " |" * 8)
+                    continue
                 lat = data.get("latency_us", {})
                 gw = data.get("resources", {}).get(target if target != "direct" else "mock", {})
                 sent = data.get("completed", 0) + data.get("timed_out", 0)
@@ -132,6 +135,9 @@ def markdown(results: dict) -> str:
         add("| target | ok req/s | p50 | p99 | errors | gateway CPU | gateway CPU per request | mock CPU | switchboard ÷ target |")
         add("|---|---|---|---|---|---|---|---|---|")
         for target, data in b.items():
+            if "latency_us" not in data:
+                add(f"| {target} | {data.get('error', 'no result')} |" + " |" * 7)
+                continue
             res = data.get("resources", {})
             gw = res.get(target, {}) if target != "direct" else {}
             mock = res.get("mock", {})
@@ -161,6 +167,9 @@ def markdown(results: dict) -> str:
             data = c.get(target)
             if not data:
                 continue
+            if "latency_us" not in data:
+                add(f"| {target} | {data.get('error', 'no result')} |" + " |" * 8)
+                continue
             if target == "direct":
                 extra = "– | – | –"
             else:
@@ -183,7 +192,10 @@ def markdown(results: dict) -> str:
         add("| target | streams ok | complete | process | RSS before | peak RSS | CPU time | avg CPU | stream p50 | p99 |")
         add("|---|---|---|---|---|---|---|---|---|---|")
         for target, data in d.items():
-            if not isinstance(data, dict) or "resources" not in data:
+            if not isinstance(data, dict):
+                continue
+            if "resources" not in data:
+                add(f"| {target} | {data.get('error', 'no result')} |" + " |" * 8)
                 continue
             name = target if target != "direct" else "mock"
             res = data["resources"].get(name, {})
@@ -228,6 +240,9 @@ def markdown(results: dict) -> str:
             if not data:
                 continue
             ex, va = data["expired"], data["valid"]
+            if "latency_us" not in ex:
+                add(f"| {target} | **{data['token_calls']}** | {ex.get('error', 'no result')} |" + " |" * 7)
+                continue
             add(f"| {target} | **{data['token_calls']}** | {num(ex.get('ok'))} / {num(f.get('requests'))} | {ms(pct(ex, 'latency_us', 'p50'))} | "
                 f"{ms(pct(ex, 'latency_us', 'p99'))} | {ms(pct(ex, 'latency_us', 'max'))} | {ms(pct(va, 'latency_us', 'p50'))} | "
                 f"{ms(pct(va, 'latency_us', 'p99'))} | {ms(added(ex, va, 'latency_us', 'p50'))} | {ms(added(ex, va, 'latency_us', 'p99'))} |")

@@ -89,11 +89,8 @@ public final class Credentials: Sendable {
         guard let account = try pool.store.account(id: id) else { throw Unusable.unknownAccount }
         try Self.checkNotPoisoned(account)
         let current = account.tokens
-        if let rejected, current.accessToken != rejected, !needsRefresh(current, now: now) {
-            try pool.reload(id: id)
-            return current.accessToken  // someone else already refreshed
-        }
-        if rejected == nil, !needsRefresh(current, now: now) {
+        // Fresh enough already (another flight or process refreshed) and not the token the upstream rejected.
+        if !needsRefresh(current, now: now), current.accessToken != rejected {
             try pool.reload(id: id)
             return current.accessToken
         }

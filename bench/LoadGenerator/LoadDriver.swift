@@ -31,6 +31,7 @@ final class LoadDriver {
     private var inFlight = 0
     private var done = false
     private var drainTask: Scheduled<Void>?
+    private var hardStop: Scheduled<Void>?
 
     init(plan: LoadPlan, eventLoop: EventLoop) {
         self.plan = plan
@@ -59,6 +60,9 @@ final class LoadDriver {
 
     func start() -> EventLoopFuture<LoadResult> {
         stats.connectStart = Self.now()
+        // Hard bound on the whole run, opening the connections included.
+        let budget = 30 + plan.warmup + plan.duration + plan.drainTimeout
+        hardStop = eventLoop.scheduleTask(in: .nanoseconds(Int64(budget * 1e9))) { self.finish(timedOut: true) }
         openMoreConnections()
         return promise.futureResult
     }
@@ -159,7 +163,7 @@ final class LoadDriver {
             totalScheduled = Int(((plan.warmup + plan.duration) * rate).rounded())
             pace()
         } else {
-            if plan.requestsPerConnection > 0 { measureStart = now; measureEnd = now + UInt64((plan.duration + plan.drainTimeout) * 1e9) }
+            if plan.requestsPerConnection > 0 { measureStart = now; measureEnd = now + UInt64(plan.duration * 1e9) }
             let ready = idle
             idle.removeAll()
             for index in ready { sendClosedLoop(on: index) }
@@ -223,7 +227,7 @@ final class LoadDriver {
     /// A connection finished its answer.
     func completed(_ index: Int, _ exchange: Exchange) {
         inFlight -= 1
-        if exchange.intended >= measureStart && exchange.intended < measureEnd {
+        if exchange.intended >= measureStart && (exchange.intended < measureEnd || plan.requestsPerConnection > 0) {
             stats.record(exchange)
         } else if exchange.intended >= measureEnd {
             stats.lateCompletions += 1
@@ -248,10 +252,19 @@ final class LoadDriver {
         guard !done else { return }
         done = true
         drainTask?.cancel()
-        if timedOut { stats.timedOut = inFlight + backlog.count }
+        hardStop?.cancel()
+        if timedOut {
+            stats.timedOut = inFlight + backlog.count
+            if plan.openLoop { stats.timedOut += max(0, totalScheduled - nextScheduled) }
+            if plan.requestsPerConnection > 0 {
+                stats.timedOut = plan.connections * plan.requestsPerConnection - stats.completed - stats.transportErrors
+            }
+        }
         let end = Self.now()
         let measured: UInt64
-        if plan.openLoop || plan.requestsPerConnection > 0 {
+        if startNanos == 0 {
+            measured = end - stats.connectStart
+        } else if plan.openLoop || plan.requestsPerConnection > 0 {
             measured = (plan.requestsPerConnection > 0 ? end : min(end, measureEnd)) - measureStart
         } else {
             measured = measureEnd - measureStart

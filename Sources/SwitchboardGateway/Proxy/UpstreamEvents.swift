@@ -31,8 +31,9 @@ struct UpstreamEvents {
         var firstByte = true
         let body = opened.response.body
         defer {
-            if case .clientGone = ended { body.cancel() }
-            if case .some(.clientGone) = ended { GatewayMetrics.streamClosed(cancelledByClient: true) } else { GatewayMetrics.streamClosed(cancelledByClient: false) }
+            let clientLeft = if case .clientGone? = ended { true } else { false }
+            if clientLeft { body.cancel() }
+            GatewayMetrics.streamClosed(cancelledByClient: clientLeft)
         }
         do {
             for try await chunk in body {
