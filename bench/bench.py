@@ -612,6 +612,8 @@ class Bench:
         self.results["logs"] = str(self.work)
 
     def run_step(self, name: str, step):
+        if self.args.only and name not in self.args.only:
+            return
         try:
             step()
         except Exception as error:  # noqa: BLE001
@@ -666,6 +668,8 @@ def main():
     parser.add_argument("--results-dir", default=str(BENCH / "results"))
     parser.add_argument("--skip-codexlb", action="store_true")
     parser.add_argument("--command-line", default="make bench")
+    parser.add_argument("--only", default="", help="run only these workloads, e.g. 'bf' (for debugging)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory with the logs")
     args = parser.parse_args()
 
     bench = Bench(args)
@@ -676,7 +680,7 @@ def main():
     from report import write_outputs  # noqa: E402  (bench/report.py)
 
     write_outputs(bench.results, Path(args.results_dir), quick=args.quick)
-    if not args.quick:
+    if not args.quick and not args.keep:
         shutil.rmtree(bench.work, ignore_errors=True)
 
 
