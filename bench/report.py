@@ -42,8 +42,8 @@ def added(through: dict, direct: dict, key: str, p: str):
 
 
 def saturated(data: dict) -> bool:
-    """An open-loop run that could not keep up: requests timed out or most were late."""
-    return bool(data) and (data.get("timed_out", 0) > 0 or data.get("ok", 0) < 0.95 * data.get("completed", 1))
+    """An open-loop run that could not keep up: requests timed out or failed, or waited for a free connection."""
+    return bool(data) and (data.get("timed_out", 0) > 0 or data.get("ok", 0) < 0.95 * data.get("completed", 1) or data.get("max_backlog", 0) > 0)
 
 
 def mark(ok) -> str:
@@ -78,7 +78,8 @@ def markdown(results: dict) -> str:
     added_p99 = added(a1000.get("switchboard"), a1000.get("direct"), "latency_us", "p99")
     sb_rps = b.get("switchboard", {}).get("ok_rps")
     cl_rps = b.get("codex-lb", {}).get("ok_rps")
-    ttfb_p99 = added(c.get("switchboard"), c.get("direct"), "first_event_us", "p99")
+    c100 = c.get("rates", {}).get("100", {})
+    ttfb_p99 = added(c100.get("switchboard"), c100.get("direct"), "first_event_us", "p99")
     d_sb = d.get("switchboard", {})
     rss = d_sb.get("resources", {}).get("switchboard", {}).get("rss_peak_mb")
     d_ok = d_sb.get("ok")
@@ -91,7 +92,7 @@ def markdown(results: dict) -> str:
     add("|---|---|---|")
     add(f"| added p99 ≤ 1 ms at 1,000 req/s (a) | {ms(added_p99)} | {mark(None if added_p99 is None else added_p99 <= 1000 and not saturated(a1000.get('switchboard')))} |")
     add(f"| ≥ 10× codex-lb's max req/s (b) | {num(sb_rps)} vs {num(cl_rps)} req/s = {ratio(sb_rps, cl_rps)} | {mark(None if not (sb_rps and cl_rps) else sb_rps >= 10 * cl_rps)} |")
-    add(f"| added time-to-first-event p99 ≤ 1 ms (c) | {ms(ttfb_p99)} | {mark(None if ttfb_p99 is None else ttfb_p99 <= 1000)} |")
+    add(f"| added time-to-first-event p99 ≤ 1 ms (c, 100 streams/s) | {ms(ttfb_p99)} | {mark(None if ttfb_p99 is None else ttfb_p99 <= 1000)} |")
     add(f"| 2,000 open streams under 200 MB RSS (d) | {num(rss, 1)} MB peak, {num(d_ok)} streams ok | {mark(None if rss is None else rss < 200 and d_ok == d.get('streams'))} |")
     add(f"| `pick` ≤ 2 µs at 10,000 accounts (e) | {num(pick_mean)} ns (slowest case, mean) | {mark(None if pick_mean is None else pick_mean <= 2000)} |")
     add(f"| exactly one token call (f) | {num(token_calls)} | {mark(None if token_calls is None else token_calls == 1)} |")
@@ -122,7 +123,7 @@ def markdown(results: dict) -> str:
                        f"{ms(added(data, direct, 'latency_us', 'p50'))} | {ms(added(data, direct, 'latency_us', 'p99'))} | {ms(added(data, direct, 'latency_us', 'p99_9'))}")
                     + f" | {gw.get('cpu_cores', 0) * 100:.0f}% |")
             sb, cl = runs.get("switchboard"), runs.get("codex-lb")
-            if sb and cl and direct:
+            if sb and cl and direct and "latency_us" in cl and "latency_us" in sb:
                 add(f"| {rate}/s | **codex-lb ÷ switchboard** | | | | | | {ratio(added(cl, direct, 'latency_us', 'p50'), added(sb, direct, 'latency_us', 'p50'))} | "
                     f"{ratio(added(cl, direct, 'latency_us', 'p99'), added(sb, direct, 'latency_us', 'p99'))} | "
                     f"{ratio(added(cl, direct, 'latency_us', 'p99_9'), added(sb, direct, 'latency_us', 'p99_9'))} | |")
@@ -156,33 +157,36 @@ def markdown(results: dict) -> str:
     # (c)
     if c and "error" not in c:
         n = c.get("events_per_stream", 200)
-        add(f"### (c) Streaming `/backend-api/codex/responses`, {n} events per stream, {c.get('rate')} streams/s open loop")
+        add(f"### (c) Streaming `/backend-api/codex/responses`, {n} events per stream, open loop")
         add("")
-        add("First event = time from the intended send to the first byte of `response.created`; total = to the end of the stream.")
+        add("First event = time from the intended send to the first byte of `response.created` (codex-lb sends an "
+            "SSE keep-alive comment first; it is not counted); total = to the end of the stream. Per-event overhead = added total p50 ÷ events.")
         add("")
-        add("| target | streams ok | events/stream | first event p50 | p99 | total p50 | p99 | added first event p50 | p99 | per-event overhead (p50) |")
-        add("|---|---|---|---|---|---|---|---|---|---|")
-        direct = c.get("direct")
-        for target in ("direct", "switchboard", "codex-lb"):
-            data = c.get(target)
-            if not data:
-                continue
-            if "latency_us" not in data:
-                add(f"| {target} | {data.get('error', 'no result')} |" + " |" * 8)
-                continue
-            if target == "direct":
-                extra = "– | – | –"
-            else:
-                total = added(data, direct, "latency_us", "p50")
-                extra = (f"{ms(added(data, direct, 'first_event_us', 'p50'))} | {ms(added(data, direct, 'first_event_us', 'p99'))} | "
-                         f"{ms(total / n) if total is not None else '–'}")
-            add(f"| {target} | {num(data.get('ok'))} | {num(data.get('events_per_stream'), 1)} | {ms(pct(data, 'first_event_us', 'p50'))} | "
-                f"{ms(pct(data, 'first_event_us', 'p99'))} | {ms(pct(data, 'latency_us', 'p50'))} | {ms(pct(data, 'latency_us', 'p99'))} | {extra} |")
-        sb, cl = c.get("switchboard"), c.get("codex-lb")
-        if sb and cl and direct:
-            add(f"| **codex-lb ÷ switchboard** | | | | | | | {ratio(added(cl, direct, 'first_event_us', 'p50'), added(sb, direct, 'first_event_us', 'p50'))} | "
-                f"{ratio(added(cl, direct, 'first_event_us', 'p99'), added(sb, direct, 'first_event_us', 'p99'))} | "
-                f"{ratio(added(cl, direct, 'latency_us', 'p50'), added(sb, direct, 'latency_us', 'p50'))} |")
+        add("| rate | target | streams ok | events/stream | first event p50 | p99 | total p50 | p99 | added first event p50 | p99 | per-event overhead |")
+        add("|---|---|---|---|---|---|---|---|---|---|---|")
+        for rate, runs in c.get("rates", {}).items():
+            direct = runs.get("direct")
+            for target in ("direct", "switchboard", "codex-lb"):
+                data = runs.get(target)
+                if not data:
+                    continue
+                if "latency_us" not in data:
+                    add(f"| {rate}/s | {target} | {data.get('skipped') or data.get('error', 'no result')} |" + " |" * 8)
+                    continue
+                if target == "direct":
+                    extra = "– | – | –"
+                else:
+                    total = added(data, direct, "latency_us", "p50")
+                    extra = (f"{ms(added(data, direct, 'first_event_us', 'p50'))} | {ms(added(data, direct, 'first_event_us', 'p99'))} | "
+                             f"{ms(total / n) if total is not None else '–'}")
+                sat = " (saturated)" if saturated(data) else ""
+                add(f"| {rate}/s | {target}{sat} | {num(data.get('ok'))} | {num(data.get('events_per_stream'), 1)} | {ms(pct(data, 'first_event_us', 'p50'))} | "
+                    f"{ms(pct(data, 'first_event_us', 'p99'))} | {ms(pct(data, 'latency_us', 'p50'))} | {ms(pct(data, 'latency_us', 'p99'))} | {extra} |")
+            sb, cl = runs.get("switchboard"), runs.get("codex-lb")
+            if sb and cl and direct and "latency_us" in cl and "latency_us" in sb:
+                add(f"| {rate}/s | **codex-lb ÷ switchboard** | | | | | | | {ratio(added(cl, direct, 'first_event_us', 'p50'), added(sb, direct, 'first_event_us', 'p50'))} | "
+                    f"{ratio(added(cl, direct, 'first_event_us', 'p99'), added(sb, direct, 'first_event_us', 'p99'))} | "
+                    f"{ratio(added(cl, direct, 'latency_us', 'p50'), added(sb, direct, 'latency_us', 'p50'))} |")
         add("")
 
     # (d)
@@ -195,7 +199,7 @@ def markdown(results: dict) -> str:
             if not isinstance(data, dict):
                 continue
             if "resources" not in data:
-                add(f"| {target} | {data.get('error', 'no result')} |" + " |" * 8)
+                add(f"| {target} | {data.get('skipped') or data.get('error', 'no result')} |" + " |" * 8)
                 continue
             name = target if target != "direct" else "mock"
             res = data["resources"].get(name, {})
@@ -239,6 +243,9 @@ def markdown(results: dict) -> str:
             data = f.get(target)
             if not data:
                 continue
+            if "skipped" in data:
+                add(f"| {target} | {data['skipped']} |" + " |" * 8)
+                continue
             ex, va = data["expired"], data["valid"]
             if "latency_us" not in ex:
                 add(f"| {target} | **{data['token_calls']}** | {ex.get('error', 'no result')} |" + " |" * 7)
@@ -261,14 +268,12 @@ def markdown(results: dict) -> str:
 def svg_plot(results: dict) -> str:
     w = results.get("workloads", {})
     panels = []
-    for rate in ("100", "1000"):
-        runs = w.get("a", {}).get(rate)
-        if runs and "error" not in runs:
+    for rate, runs in w.get("a", {}).items():
+        if isinstance(runs, dict) and "error" not in runs:
             panels.append((f"(a) /v1/responses at {rate} req/s: latency", {t: d.get("latency_spectrum_us", []) for t, d in runs.items()}))
-    c = w.get("c", {})
-    if c and "error" not in c:
-        panels.append(("(c) stream of 200 events: time to first event", {t: d.get("first_event_spectrum_us", []) for t, d in c.items() if isinstance(d, dict)}))
-        panels.append(("(c) stream of 200 events: total", {t: d.get("latency_spectrum_us", []) for t, d in c.items() if isinstance(d, dict)}))
+    for rate, runs in w.get("c", {}).get("rates", {}).items():
+        panels.append((f"(c) {rate} streams/s of 200 events: time to first event", {t: d.get("first_event_spectrum_us", []) for t, d in runs.items()}))
+        panels.append((f"(c) {rate} streams/s of 200 events: whole stream", {t: d.get("latency_spectrum_us", []) for t, d in runs.items()}))
     if not panels:
         return ""
     pw, ph, margin = 460, 300, 60

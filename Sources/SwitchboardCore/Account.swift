@@ -40,22 +40,23 @@ public struct Account: Sendable, Equatable, Identifiable {
 
 /// The secrets of one account. Its description never shows a token, only the fingerprint.
 public struct TokenSet: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    public var accessToken: String
-    public var refreshToken: String
-    public var idToken: String
-    public var lastRefreshAt: Date?
+    public let accessToken: String
+    public let refreshToken: String
+    public let idToken: String
+    public let lastRefreshAt: Date?
+    /// The access token's `exp`, read once from its JWT payload (nil when it has none or is not a JWT):
+    /// every request asks for it, so it is not parsed per call.
+    public let accessExpiresAt: Date?
 
     public init(accessToken: String, refreshToken: String, idToken: String, lastRefreshAt: Date?) {
         self.accessToken = accessToken
         self.refreshToken = refreshToken
         self.idToken = idToken
         self.lastRefreshAt = lastRefreshAt
+        accessExpiresAt = (try? TokenClaims(jwt: accessToken))?.expiresAt
     }
 
     public var fingerprint: CredentialFingerprint { CredentialFingerprint(refreshToken: refreshToken) }
-
-    /// The access token's `exp`, read from its JWT payload (nil when it has none or is not a JWT).
-    public var accessExpiresAt: Date? { (try? TokenClaims(jwt: accessToken))?.expiresAt }
 
     public var description: String { "TokenSet(refresh fingerprint \(fingerprint.short))" }
     public var debugDescription: String { description }

@@ -186,10 +186,11 @@ final class LoadDriver {
             backlog.push(due)
             nextScheduled += 1
         }
-        stats.maxBacklog = max(stats.maxBacklog, backlog.count)
         while !backlog.isEmpty, let index = idle.popLast() {
             send(intended: backlog.pop(), on: index)
         }
+        // Requests still waiting: every connection is busy (the target is queueing them).
+        stats.maxBacklog = max(stats.maxBacklog, backlog.count)
         if nextScheduled < totalScheduled {
             let due = startNanos + UInt64(nextScheduled) * interval
             eventLoop.scheduleTask(deadline: .uptimeNanoseconds(due)) { self.pace() }
