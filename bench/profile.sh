@@ -2,7 +2,9 @@
 # Profiles switchboard's hot path: a release build under closed-loop /v1/responses load (or the
 # streaming route with --stream) against the mock upstream, sampled with `perf record -e cpu-clock`
 # (software clock: works where hardware counters are not exposed) or, with --callgrind, run under
-# valgrind's callgrind for a fixed number of requests (instruction counts: repeatable).
+# valgrind's callgrind for a fixed number of requests (instruction counts: repeatable). On the
+# benchmark machine (valgrind 3.19, kernel 6.18) valgrind itself crashes (SIGSEGV inside valgrind)
+# on Swift 6.3 release binaries, with or without debug info: use the default perf mode there.
 #
 #   bash bench/profile.sh [--stream] [--callgrind] [--seconds N]
 # Output: bench/results/profile-*.txt (top functions, self and inclusive), plus the raw data file.
@@ -65,10 +67,17 @@ OUT=bench/results/profile-$TOOL-$ROUTE-$STAMP
 
 if [ "$TOOL" = callgrind ]; then
   command -v valgrind >/dev/null || { say "valgrind is not installed (apt-get install valgrind)"; exit 1; }
-  valgrind --tool=callgrind --callgrind-out-file="$OUT.callgrind" "$BIN/switchboard" serve --port "$SB_PORT" >"$WORK/sb.log" 2>&1 &
+  # valgrind 3.19 cannot read the DWARF 5 debug info Swift 6 emits: profile a copy without it (symbols stay).
+  cp "$BIN/switchboard" "$WORK/switchboard-nodebug"
+  strip --strip-debug "$WORK/switchboard-nodebug"
+  valgrind --tool=callgrind --callgrind-out-file="$OUT.callgrind" "$WORK/switchboard-nodebug" serve --port "$SB_PORT" >"$WORK/sb.log" 2>&1 &
   SB=$!
   PIDS+=($SB)
-  for _ in $(seq 600); do curl -sf "http://127.0.0.1:$SB_PORT/health" >/dev/null && break; sleep 0.2; done
+  for _ in $(seq 600); do
+    curl -sf "http://127.0.0.1:$SB_PORT/health" >/dev/null && break
+    kill -0 "$SB" 2>/dev/null || { tail -5 "$WORK/sb.log" >&2; say "switchboard under valgrind exited"; exit 1; }
+    sleep 0.2
+  done
   # Warm up, zero the counters, then a fixed number of requests (closed loop, 8 connections x 250).
   "$BIN/switchboard-load" --url "$URL" --body "$BODY" --connections 8 --requests-per-connection 50 --duration 1 --drain-timeout 120 ${LOAD_EXTRA[@]+"${LOAD_EXTRA[@]}"} >/dev/null
   callgrind_control --zero "$SB" >/dev/null
@@ -98,7 +107,7 @@ else
     echo "# perf record -e cpu-clock -F 999 -g, ${SECONDS_TO_SAMPLE}s of switchboard under 64-connection closed-loop load on $ROUTE"
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); l=d["latency_us"]; print("# load: %.0f req/s, p50 %.0f us, p99 %.0f us" % (d["ok_rps"], l["p50"], l["p99"]))' "$WORK/load.json"
     echo; echo "## by shared object"
-    perf report -i "$OUT.perf.data" --stdio --no-children --sort dso 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25
+    perf report -i "$OUT.perf.data" --stdio --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -25
     echo; echo "## self time by symbol"
     perf report -i "$OUT.perf.data" --stdio --no-children --sort dso,symbol -g none --percent-limit 0.4 2>/dev/null | grep -v '^#' | grep -v '^$' | head -80
     echo; echo "## inclusive (children) by symbol"

@@ -276,7 +276,7 @@ def svg_plot(results: dict) -> str:
         panels.append((f"(c) {rate} streams/s of 200 events: whole stream", {t: d.get("latency_spectrum_us", []) for t, d in runs.items()}))
     if not panels:
         return ""
-    pw, ph, margin = 460, 300, 60
+    pw, ph, margin = 460, 300, 70
     cols = 2
     rows = math.ceil(len(panels) / cols)
     width, height = cols * (pw + margin) + margin, rows * (ph + margin + 20) + 60
@@ -310,7 +310,8 @@ def svg_plot(results: dict) -> str:
         while decade <= hi:
             y = py(decade)
             out.append(f'<line x1="{ox}" y1="{y:.1f}" x2="{ox + pw}" y2="{y:.1f}" stroke="#eee"/>')
-            out.append(f'<text x="{ox - 4}" y="{y + 4:.1f}" text-anchor="end">{ms(decade)}</text>')
+            label = f"{decade / 1000:g} ms" if decade >= 1000 else f"{decade:g} µs"
+            out.append(f'<text x="{ox - 4}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
             decade *= 10
         out.append(f'<text x="{ox + pw / 2}" y="{oy + ph + 30}" text-anchor="middle">percentile</text>')
         legend_y = oy + 14

@@ -13,6 +13,10 @@ public enum Defaults {
     public static let logFormat = "text"
     /// Refresh when the access token expires within this margin.
     public static let refreshMargin: TimeInterval = 5 * 60
+    /// A still-valid token this process refreshed this recently is not refreshed again, even inside the margin: when
+    /// the upstream issues tokens shorter-lived than the margin, each rotation would otherwise kill the
+    /// access tokens in flight and the 401s that follow would ask for yet another rotation.
+    public static let minRefreshSpacing: TimeInterval = 30
     /// Refresh when the last refresh is older than this, whatever the access token says.
     public static let maxTokenAge: TimeInterval = 8 * 24 * 3600
     /// How long a sticky session key keeps its account.

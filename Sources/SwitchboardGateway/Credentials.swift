@@ -30,6 +30,8 @@ public final class Credentials: Sendable {
     let maxAge: TimeInterval
     let logger: Logger
     private let flights = Mutex<[String: Task<String, any Error>]>([:])
+    /// When this process obtained each access token it rotated in (one entry per account in practice).
+    private let rotations = Mutex<[String: Date]>([:])
 
     public init(pool: AccountPool, tokenClient: TokenClient, margin: TimeInterval = Defaults.refreshMargin, maxAge: TimeInterval = Defaults.maxTokenAge, logger: Logger) {
         self.pool = pool
@@ -58,9 +60,18 @@ public final class Credentials: Sendable {
     }
 
     func needsRefresh(_ tokens: TokenSet, now: Date) -> Bool {
+        if let rotated = rotations.withLock({ $0[tokens.accessToken] }), now.timeIntervalSince(rotated) < Defaults.minRefreshSpacing,
+            !Self.isExpired(tokens, now: now)
+        {
+            return false
+        }
         if let expiry = tokens.accessExpiresAt, expiry.timeIntervalSince(now) <= margin { return true }
         if let last = tokens.lastRefreshAt, now.timeIntervalSince(last) >= maxAge { return true }
         return false
+    }
+
+    static func isExpired(_ tokens: TokenSet, now: Date) -> Bool {
+        tokens.accessExpiresAt.map { $0 <= now } ?? false
     }
 
     private static func checkNotPoisoned(_ account: Account) throws(Unusable) {
@@ -89,8 +100,10 @@ public final class Credentials: Sendable {
         guard let account = try pool.store.account(id: id) else { throw Unusable.unknownAccount }
         try Self.checkNotPoisoned(account)
         let current = account.tokens
-        // Fresh enough already (another flight or process refreshed) and not the token the upstream rejected.
-        if !needsRefresh(current, now: now), current.accessToken != rejected {
+        // Someone else (another flight, another process) already replaced the rejected token, or the
+        // token is fresh enough: use it rather than rotate again.
+        let alreadyReplaced = rejected.map { current.accessToken != $0 && !Self.isExpired(current, now: now) } ?? !needsRefresh(current, now: now)
+        if alreadyReplaced {
             try pool.reload(id: id)
             return current.accessToken
         }
@@ -108,6 +121,10 @@ public final class Credentials: Sendable {
         let rotated = TokenSet(
             accessToken: grant.accessToken, refreshToken: grant.refreshToken ?? current.refreshToken,
             idToken: grant.idToken ?? current.idToken, lastRefreshAt: Date())
+        rotations.withLock { recent in
+            recent = recent.filter { now.timeIntervalSince($0.value) < Defaults.minRefreshSpacing }
+            recent[rotated.accessToken] = Date()
+        }
         _ = pool.rotated(id, previous: current.fingerprint, to: rotated, source: source)
         return rotated.accessToken
     }

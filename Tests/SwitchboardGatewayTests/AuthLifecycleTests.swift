@@ -12,9 +12,10 @@ import SwitchboardUpstream
     /// 50 requests at once on an account whose refresh answers token_expired: one token call, one
     /// deactivation, one warning, and no token call afterwards while traffic continues.
     @Test func aDeadRefreshTokenCausesOneTokenCallNotAStorm() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: 60)
+        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: 60, prepare: {
+            try $0.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
+        })
         defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
         let statuses = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<50 { group.addTask { (try? await h.send("POST", "/v1/responses", body: Self.request).status) ?? -1 } }
             return await group.reduce(into: []) { $0.append($1) }
@@ -127,10 +128,13 @@ import SwitchboardUpstream
     }
 
     @Test func freshCredentialsAndReactivateBringTheAccountBackAndClearThePoison() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: 60)
+        // A long-lived token, then rejected by the upstream: the request path's 401 drives the refresh.
+        let h = try await GatewayHarness.start(emails: ["one@example.com"])
         defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", [.error(code: "token_expired", status: 401)], then: .ok)
+        try h.mock.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
+        try h.mock.expireAccessToken(of: "one@example.com")
         #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
+        try h.mock.scriptRefresh("one@example.com", then: .ok)
         let id = try h.id("one@example.com")
         // Same credentials: refused, with the code and what to do.
         let refused = try CLI.run(["accounts", "reactivate", id, "--no-verify"], dataDirectory: h.dataDirectory)

@@ -21,7 +21,7 @@ func withTestServer<T: Sendable>(
         logger: logger)
     let server = Task { try await app.run() }
     defer { server.cancel() }
-    guard await eventually(within: .seconds(10), { port.withLock { $0 } != nil }), let bound = port.withLock({ $0 }) else {
+    guard await eventually(within: .seconds(30), { port.withLock { $0 } != nil }), let bound = port.withLock({ $0 }) else {
         throw TestServerError.didNotStart
     }
     return try await body("http://127.0.0.1:\(bound)")

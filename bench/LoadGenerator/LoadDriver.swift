@@ -201,8 +201,9 @@ final class LoadDriver {
     }
 
     private func stopSending() {
+        // Closed loop: the window is over; answers still in flight would not count, so stop here.
         finishedSending = true
-        checkFinished()
+        finish(timedOut: false)
     }
 
     private func sendClosedLoop(on index: Int) {
@@ -228,9 +229,15 @@ final class LoadDriver {
     /// A connection finished its answer.
     func completed(_ index: Int, _ exchange: Exchange) {
         inFlight -= 1
-        if exchange.intended >= measureStart && (exchange.intended < measureEnd || plan.requestsPerConnection > 0) {
+        if plan.openLoop {
+            // Every request due in the window counts, however late it ends.
+            if exchange.intended >= measureStart && exchange.intended < measureEnd { stats.record(exchange) }
+        } else if plan.requestsPerConnection > 0 {
             stats.record(exchange)
-        } else if exchange.intended >= measureEnd {
+        } else if exchange.end >= measureStart && exchange.end <= measureEnd {
+            // Closed loop: the answers that ended inside the window (throughput = their count / duration).
+            stats.record(exchange)
+        } else if exchange.end > measureEnd {
             stats.lateCompletions += 1
         }
         becameIdle(index)

@@ -21,7 +21,8 @@ final class GatewayHarness: Sendable {
         emails: [String] = ["one@example.com", "two@example.com"],
         accessTokenLifetime: TimeInterval? = nil,
         mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
-        configure: (inout Configuration) -> Void = { _ in }
+        configure: (inout Configuration) -> Void = { _ in },
+        prepare: (MockUpstream) throws -> Void = { _ in }
     ) async throws -> GatewayHarness {
         let mock = MockUpstream(configuration: mockConfiguration)
         _ = try await mock.start()
@@ -37,6 +38,8 @@ final class GatewayHarness: Sendable {
             let file = try mock.createAccount(email: email, accessTokenLifetime: accessTokenLifetime)
             _ = try store.importAccount(try SwitchboardCore.CodexAuthFile(data: JSONEncoder().encode(file)))
         }
+        // Scripts set before the gateway starts: its first usage poll may already refresh.
+        try prepare(mock)
         let logs = LogCapture()
         let logger = Logger(label: "test") { _ in logs.handler() }
         let gateway = try Gateway(configuration: configuration, store: store, transport: transport, logger: logger)
