@@ -78,7 +78,8 @@ if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 8192 ]; then
 fi
 
 # 4. Run, in a loopback-only network namespace when possible.
-COMMAND="make bench$([ "$MODE" = quick ] && echo ' QUICK=1')"
+COMMAND="make bench"
+[ "$MODE" = quick ] && COMMAND="make bench QUICK=1"
 PYTHON=python3
 RUN=("$PYTHON" "$ROOT/bench/bench.py" --bin-dir "$BIN" --venv "$VENV" --command-line "$COMMAND" ${ARGS[@]+"${ARGS[@]}"})
 if unshare --net true 2>/dev/null; then
