@@ -444,7 +444,7 @@ class Bench:
         while time.monotonic() < deadline:
             time.sleep(0.5)
             _, now = proc_sample(pid)
-            if now - cpu < 0.05 * 0.5:
+            if now - cpu < 0.15 * 0.5:  # under 15% of a core (codex-lb's background jobs use a few %)
                 return
             cpu = now
         log(f"  ({target} still busy after {limit:.0f}s)")
@@ -477,6 +477,17 @@ class Bench:
                 out[target] = {"skipped": "not in quick mode (codex-lb takes minutes for 1,000 concurrent requests)"}
                 continue
             email = f"expired-{target}@bench.test"
+            # Only this account in rotation, so the burst cannot fail over to another one.
+            if target == "switchboard":
+                for account in self.accounts:
+                    self.switchboard_cli("accounts", "pause", account["email"])
+                self.switchboard_cli("accounts", "import", str(self.expired_accounts[target]["path"]))
+                wait_until(lambda: self.sb_active() == 1, 20, "switchboard to have only the (f) account active")
+            else:
+                for account in self.accounts:
+                    self.codexlb_retire(account["email"])
+                self.codexlb_import(self.expired_accounts[target])
+            time.sleep(2)  # let the import's own usage poll finish before the token expires
             # The access token (valid when imported) is now expired upstream: the next use answers
             # 401 token_expired, so the gateway has to refresh (once, shared) and retry.
             status, _ = http_json("POST", self.mock_url + f"/_mock/accounts/{email}/expire")
@@ -593,33 +604,17 @@ class Bench:
         self.start_mock()
         self.accounts = [self.create_account(f"pool-{i}@bench.test") for i in range(1, POOL_SIZE + 1)]
         self.expired_accounts = {t: self.create_account(f"expired-{t}@bench.test") for t in ("switchboard", "codex-lb")}
-        # Each gateway starts with only its (f) account, so the burst cannot fail over to another one.
-        self.start_switchboard([self.expired_accounts["switchboard"]])
-        log("switchboard is up; starting codex-lb (its first start runs its database migrations)")
-        self.start_codexlb([self.expired_accounts["codex-lb"]])
+        self.start_switchboard(self.accounts)
+        log("switchboard is up; starting codex-lb")
+        self.start_codexlb(self.accounts)
         if self.codexlb is None:
             log(f"codex-lb unavailable: {self.codexlb_error}")
             self.results["codexlb_error"] = self.codexlb_error
-        else:
-            time.sleep(2)
-        self.run_step("f", self.workload_f)
-        # Now the measured pool: retire the (f) account, add the pool accounts.
-        self.switchboard_cli("accounts", "pause", self.expired_accounts["switchboard"]["email"])
-        self.switchboard_cli("accounts", "import", *[str(a["path"]) for a in self.accounts])
-        wait_until(lambda: self.sb_active() == POOL_SIZE, 20, f"switchboard to see {POOL_SIZE} active accounts")
-        if self.codexlb is not None:
-            try:
-                self.codexlb_retire(self.expired_accounts["codex-lb"]["email"])
-                for account in self.accounts:
-                    self.codexlb_import(account)
-            except Exception as error:  # noqa: BLE001
-                self.codexlb_error = f"account import failed: {error}"
-                self.results["codexlb_error"] = self.codexlb_error
-                self.codexlb.stop()
-                self.codexlb = None
-        time.sleep(1)
+        time.sleep(2)
         for name, step in (("b", self.workload_b), ("a", self.workload_a), ("c", self.workload_c), ("d", self.workload_d)):
             self.run_step(name, step)
+        # Last, because it leaves codex-lb busy for minutes: each gateway keeps only its (f) account.
+        self.run_step("f", self.workload_f)
         self.stop_all()
         self.run_step("e", self.workload_e)
         self.check_generator()

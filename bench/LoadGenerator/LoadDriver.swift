@@ -138,11 +138,12 @@ final class LoadDriver {
     func connectionLost(_ index: Int, hadRequest: Bool) {
         connections[index] = nil
         idle.removeAll { $0 == index }
+        // Closed by `finish` (the window is over): not an error of the target.
+        guard !done else { return }
         if hadRequest {
             stats.transportErrors += 1
             inFlight -= 1
         }
-        guard !done else { return }
         if !finishedSending || (plan.requestsPerConnection > 0 && sentPerConnection[index] < plan.requestsPerConnection) {
             stats.reconnects += 1
             connect(index)
