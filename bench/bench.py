@@ -274,14 +274,14 @@ class Bench:
         }
 
     def switchboard_cli(self, *arguments: str):
-        data_dir = self.work / "switchboard-data"
+        data_dir = self.sb_data
         result = subprocess.run([str(self.bin / "switchboard"), *arguments, "--data-dir", str(data_dir)], env={**os.environ, **self.sb_env(data_dir)}, capture_output=True, text=True, timeout=60)
         if result.returncode != 0:
             raise RuntimeError(f"switchboard {' '.join(arguments)} failed: {result.stderr.strip()}")
         return result.stdout
 
-    def start_switchboard(self, first_accounts: list[dict]):
-        data_dir = self.work / "switchboard-data"
+    def start_switchboard(self, first_accounts: list[dict], name: str = "switchboard-data"):
+        data_dir = self.sb_data = self.work / name
         data_dir.mkdir(exist_ok=True)
         self.switchboard_cli("accounts", "import", *[str(a["path"]) for a in first_accounts])
         self.switchboard = self.start("switchboard", [str(self.bin / "switchboard"), "serve", "--host", "127.0.0.1", "--port", str(self.sb_port)], self.sb_env(data_dir))
@@ -317,7 +317,7 @@ class Bench:
             "NO_PROXY": "*",
         }
 
-    def start_codexlb(self, first_accounts: list[dict]):
+    def start_codexlb(self, first_accounts: list[dict], name: str = "codexlb-data"):
         python = Path(self.args.venv) / "bin" / "python"
         if self.args.skip_codexlb:
             self.codexlb_error = "skipped (--skip-codexlb)"
@@ -325,7 +325,7 @@ class Bench:
         if not python.exists():
             self.codexlb_error = f"not installed ({python} missing; see the bench/run.sh output)"
             return
-        data_dir = self.work / "codexlb-data"
+        data_dir = self.work / name
         data_dir.mkdir()
         template = Path(self.args.venv) / "codex-lb-template" / "store.db"
         if template.exists():
@@ -359,16 +359,6 @@ class Bench:
         if status != 200:
             raise RuntimeError(f"codex-lb import of {account['email']} answered {status}: {data[:300]!r}")
         self.codexlb_ids[account["email"]] = json.loads(data)["accountId"]
-
-    def codexlb_retire(self, email: str):
-        """Takes the account out of rotation: pause, or delete when its state cannot be paused."""
-        account = self.codexlb_ids[email]
-        status, data = http("POST", self.cl_url + f"/api/accounts/{account}/pause", b"", timeout=30)
-        if status == 200:
-            return
-        status, data = http("DELETE", self.cl_url + f"/api/accounts/{account}", timeout=30)
-        if status not in (200, 204):
-            raise RuntimeError(f"codex-lb could neither pause nor delete {email}: {status} {data[:200]!r}")
 
     # -- the load generator
     def load(self, name: str, url: str, *, body: str, headers: list[str] = (), rate: float | None = None, duration: float,
@@ -477,17 +467,18 @@ class Bench:
                 out[target] = {"skipped": "not in quick mode (codex-lb takes minutes for 1,000 concurrent requests)"}
                 continue
             email = f"expired-{target}@bench.test"
-            # Only this account in rotation, so the burst cannot fail over to another one.
+            # A fresh gateway process whose only account is this one: no queue left over from (d), and
+            # the burst cannot fail over to another account.
             if target == "switchboard":
-                for account in self.accounts:
-                    self.switchboard_cli("accounts", "pause", account["email"])
-                self.switchboard_cli("accounts", "import", str(self.expired_accounts[target]["path"]))
-                wait_until(lambda: self.sb_active() == 1, 20, "switchboard to have only the (f) account active")
+                self.switchboard.stop()
+                self.start_switchboard([self.expired_accounts[target]], "switchboard-f")
             else:
-                for account in self.accounts:
-                    self.codexlb_retire(account["email"])
-                self.codexlb_import(self.expired_accounts[target])
-            time.sleep(2)  # let the import's own usage poll finish before the token expires
+                self.codexlb.stop()
+                self.start_codexlb([self.expired_accounts[target]], "codexlb-f")
+                if self.codexlb is None:
+                    out[target] = {"error": self.codexlb_error}
+                    continue
+            time.sleep(2)  # let the startup usage poll finish before the token expires
             # The access token (valid when imported) is now expired upstream: the next use answers
             # 401 token_expired, so the gateway has to refresh (once, shared) and retry.
             status, _ = http_json("POST", self.mock_url + f"/_mock/accounts/{email}/expire")
@@ -613,7 +604,7 @@ class Bench:
         time.sleep(2)
         for name, step in (("b", self.workload_b), ("a", self.workload_a), ("c", self.workload_c), ("d", self.workload_d)):
             self.run_step(name, step)
-        # Last, because it leaves codex-lb busy for minutes: each gateway keeps only its (f) account.
+        # Last: each gateway is restarted with only its (f) account.
         self.run_step("f", self.workload_f)
         self.stop_all()
         self.run_step("e", self.workload_e)

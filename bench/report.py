@@ -234,8 +234,9 @@ def markdown(results: dict) -> str:
     if f and "error" not in f:
         add(f"### (f) {num(f.get('requests'))} concurrent requests on an account whose access token has expired")
         add("")
-        add("One account in the pool; the mock answers its access token with 401 `token_expired` (`POST /_mock/accounts/{email}/expire`). "
-            "Token calls are read from the mock's counters. The second burst reuses the refreshed token: the difference is the added latency.")
+        add("A fresh gateway process with one account; the mock then answers that account's access token with 401 `token_expired` "
+            "(`POST /_mock/accounts/{email}/expire`) and 1,000 requests go out at once. Token calls are read from the mock's counters. "
+            "The second burst reuses the refreshed token: the difference is the added latency.")
         add("")
         add("| target | token calls | ok | p50 | p99 | max | same burst, valid token p50 | p99 | added p50 | added p99 |")
         add("|---|---|---|---|---|---|---|---|---|---|")
