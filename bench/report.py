@@ -159,8 +159,8 @@ def markdown(results: dict) -> str:
         n = c.get("events_per_stream", 200)
         add(f"### (c) Streaming `/backend-api/codex/responses`, {n} events per stream, open loop")
         add("")
-        add("First event = time from the intended send to the first byte of `response.created` (codex-lb sends an "
-            "SSE keep-alive comment first; it is not counted); total = to the end of the stream. Per-event overhead = added total p50 ÷ events.")
+        add("First event = time from the intended send to the first byte of `response.created` (codex-lb first sends its own "
+            "`codex.keepalive` event, which is not counted as the first event but is counted in events/stream); total = to the end of the stream. Per-event overhead = added total p50 ÷ events.")
         add("")
         add("| rate | target | streams ok | events/stream | first event p50 | p99 | total p50 | p99 | added first event p50 | p99 | per-event overhead |")
         add("|---|---|---|---|---|---|---|---|---|---|---|")
