@@ -31,6 +31,9 @@ public struct Account: Sendable, Equatable, Identifiable {
         self.updatedAt = updatedAt
     }
 
+    /// Used percentage of the tighter usage window (0 when unknown): what the balancer ranks by.
+    public var usedPercent: Double { usage?.tightestUsedPercent ?? 0 }
+
     /// The stable local id of an identity: 12 hex characters of SHA-256("account:user").
     public static func id(accountID: String, userID: String) -> String {
         let digest = SHA256.hash(data: Data("\(accountID):\(userID)".utf8))

@@ -23,6 +23,8 @@ public final class Balancer: Sendable {
     private struct Snapshot {
         /// Candidate ids grouped by headroom tier, most headroom first.
         var tiers: [[String]] = []
+        /// The tier number of each entry of `tiers`.
+        var levels: [Int] = []
         var members: Set<String> = []
     }
 
@@ -30,31 +32,33 @@ public final class Balancer: Sendable {
         var snapshot = Snapshot()
         /// Round-robin position per tier: taking the next in turn is taking the least recently used.
         var cursors: [Int] = []
-        var sticky: [String: (account: String, expires: Date)] = [:]
-        var picksSincePrune = 0
+        var sticky: StickyTable
     }
 
-    private let state = Mutex(State())
-    private let stickyTTL: TimeInterval
-    private let maxStickyKeys: Int
+    private let state: Mutex<State>
 
-    public init(stickyTTL: TimeInterval = Defaults.stickyTTL, maxStickyKeys: Int = 100_000) {
-        self.stickyTTL = stickyTTL
-        self.maxStickyKeys = maxStickyKeys
+    public init(stickyTTL: TimeInterval = Defaults.stickyTTL, maxStickyKeys: Int = Defaults.maxStickyKeys) {
+        state = Mutex(State(sticky: StickyTable(ttl: stickyTTL, limit: maxStickyKeys)))
     }
+
+    /// The headroom tier of an account that has used `usedPercent` of its tightest window (0 = most headroom).
+    public static func tier(usedPercent: Double) -> Int { Int(max(0, min(usedPercent, 1_000)) / headroomTier) }
 
     /// Replaces the snapshot. Sticky keys pointing at accounts that left fall back on their next pick.
     public func publish(_ candidates: [Candidate]) {
         var groups: [Int: [String]] = [:]
         for candidate in candidates {
-            groups[Int(max(0, candidate.usedPercent) / Self.headroomTier), default: []].append(candidate.id)
+            groups[Self.tier(usedPercent: candidate.usedPercent), default: []].append(candidate.id)
         }
         var snapshot = Snapshot()
-        snapshot.tiers = groups.keys.sorted().map { groups[$0]!.sorted() }
+        snapshot.levels = groups.keys.sorted()
+        snapshot.tiers = snapshot.levels.map { groups[$0]!.sorted() }
         snapshot.members = Set(candidates.map(\.id))
-        state.withLock {
-            $0.snapshot = snapshot
-            $0.cursors = Array(repeating: 0, count: snapshot.tiers.count)
+        state.withLock { state in
+            // Each tier keeps its round-robin position, so frequent publishes do not favour a tier's first ids.
+            let previous = Dictionary(uniqueKeysWithValues: zip(state.snapshot.levels, state.cursors))
+            state.cursors = zip(snapshot.levels, snapshot.tiers).map { level, tier in (previous[level] ?? 0) % tier.count }
+            state.snapshot = snapshot
         }
     }
 
@@ -65,20 +69,13 @@ public final class Balancer: Sendable {
     /// with the most headroom, least recently used first. `excluding` holds accounts already tried.
     public func pick(key: String?, excluding: Set<String> = [], now: Date = Date()) -> String? {
         state.withLock { state in
-            if let key, let entry = state.sticky[key], entry.expires > now,
-                state.snapshot.members.contains(entry.account), !excluding.contains(entry.account)
+            if let key, let account = state.sticky.account(for: key, now: now),
+                state.snapshot.members.contains(account), !excluding.contains(account)
             {
-                state.sticky[key] = (entry.account, now.addingTimeInterval(stickyTTL))
-                return entry.account
+                return account
             }
             guard let chosen = Self.next(in: &state, excluding: excluding) else { return nil }
-            if let key {
-                state.sticky[key] = (chosen, now.addingTimeInterval(stickyTTL))
-                state.picksSincePrune += 1
-                if state.picksSincePrune >= 1024 || state.sticky.count > maxStickyKeys {
-                    Self.prune(&state, now: now, limit: maxStickyKeys)
-                }
-            }
+            if let key { state.sticky.bind(key, to: chosen, now: now) }
             return chosen
         }
     }
@@ -97,15 +94,5 @@ public final class Balancer: Sendable {
             }
         }
         return nil
-    }
-
-    private static func prune(_ state: inout State, now: Date, limit: Int) {
-        state.picksSincePrune = 0
-        state.sticky = state.sticky.filter { $0.value.expires > now }
-        if state.sticky.count > limit {
-            // Still too many live keys: forget the ones closest to expiry.
-            let keep = state.sticky.sorted { $0.value.expires > $1.value.expires }.prefix(limit)
-            state.sticky = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-        }
     }
 }

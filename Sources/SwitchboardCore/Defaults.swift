@@ -21,6 +21,8 @@ public enum Defaults {
     public static let maxTokenAge: TimeInterval = 8 * 24 * 3600
     /// How long a sticky session key keeps its account.
     public static let stickyTTL: TimeInterval = 30 * 60
+    /// Session keys remembered at most; beyond it the least recently used are forgotten.
+    public static let maxStickyKeys = 100_000
     /// How many accounts one request may try before giving up.
     public static let maxAttempts = 3
     /// How often another process's writes are looked for (PRAGMA data_version).

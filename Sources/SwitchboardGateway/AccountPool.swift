@@ -29,16 +29,32 @@ public final class AccountPool: Sendable {
         publish()
     }
 
-    /// Re-reads one account (after this process wrote it).
+    /// Re-reads one account (after this process wrote it). A new snapshot is published only when the
+    /// account's status or headroom tier changed: a token rotation or a usage poll that leaves both
+    /// alone costs no rebuild, which matters when a poll round touches thousands of accounts.
     func reload(id: String) throws {
         let account = try store.account(id: id)
-        accounts.withLock { $0[id] = account }
-        publish()
+        let previous = accounts.withLock { all in
+            defer { all[id] = account }
+            return all[id]
+        }
+        if previous.map(Placement.init) != account.map(Placement.init) { publish() }
+    }
+
+    /// What the balancer snapshot and the status metric depend on.
+    private struct Placement: Equatable {
+        let status: AccountStatus.Name
+        let tier: Int
+
+        init(_ account: Account) {
+            status = account.status.name
+            tier = Balancer.tier(usedPercent: account.usedPercent)
+        }
     }
 
     private func publish() {
         let candidates = accounts.withLock { all in
-            all.values.filter(\.status.isSelectable).map { Balancer.Candidate(id: $0.id, usedPercent: $0.usage?.tightestUsedPercent ?? 0) }
+            all.values.filter(\.status.isSelectable).map { Balancer.Candidate(id: $0.id, usedPercent: $0.usedPercent) }
         }
         balancer.publish(candidates)
         GatewayMetrics.accounts(byStatus: accounts.withLock { Dictionary(grouping: $0.values, by: \.status.name).mapValues(\.count) })

@@ -31,3 +31,28 @@ import Testing
         #expect(Balancer().pick(key: "k") == nil)
     }
 }
+
+extension BalancerTests {
+    @Test func aFullStickyTableStillBindsNewKeys() {
+        let balancer = Balancer(stickyTTL: 3600, maxStickyKeys: 100)
+        balancer.publish([.init(id: "a", usedPercent: 0), .init(id: "b", usedPercent: 0)])
+        for i in 0..<1_000 { _ = balancer.pick(key: "session-\(i)") }
+        let last = balancer.pick(key: "session-999")
+        #expect(last != nil)
+        for _ in 0..<3 { #expect(balancer.pick(key: "session-999") == last) }
+    }
+}
+
+extension BalancerTests {
+    @Test func republishingKeepsTheRoundRobinPosition() {
+        let balancer = Balancer()
+        let pool: [Balancer.Candidate] = ["a", "b", "c"].map { .init(id: $0, usedPercent: 0) }
+        balancer.publish(pool)
+        var picks: [String] = []
+        for _ in 0..<6 {
+            picks += [balancer.pick(key: nil)!]
+            balancer.publish(pool)
+        }
+        #expect(picks == ["a", "b", "c", "a", "b", "c"])
+    }
+}
