@@ -20,6 +20,11 @@ public enum JSONValue: Sendable, Hashable {
         self.init(foundation: object)
     }
 
+    /// Parses UTF-8 `text`; nil when it is not JSON.
+    public init?(parsing text: String) {
+        self.init(parsing: Data(text.utf8))
+    }
+
     private init(foundation value: Any) {
         switch value {
         case let string as String:

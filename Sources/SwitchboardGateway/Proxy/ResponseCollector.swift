@@ -4,35 +4,27 @@ import SwitchboardUpstream
 
 /// Turns a Responses event stream into the one `response` object a non-streaming client expects.
 struct ResponseCollector {
-    private var completed: JSONValue?
-    private var items: [JSONValue] = []
+    /// The data of each `response.output_item.done`, parsed only if the final response needs them.
+    private var items: [String] = []
 
     mutating func consume(_ events: [SSEEvent]) {
-        for event in events {
-            switch event.type {
-            case "response.output_item.done":
-                if let item = JSONValue(parsing: Data(event.data.utf8))?["item"] { items.append(item) }
-            case "response.completed", "response.incomplete":
-                completed = JSONValue(parsing: Data(event.data.utf8))?["response"]
-            default:
-                break
-            }
-        }
+        for event in events where event.type == "response.output_item.done" { items.append(event.data) }
     }
 
     /// The final response; the backend may leave `output` empty when `store` is false, so the
     /// finished items seen on the way fill it in.
     func result(for end: StreamEnd) throws(GatewayError) -> JSONValue {
         switch end {
-        case .terminal(let failure?):
-            throw GatewayError.upstreamFailure(failure)
-        case .terminal(nil):
+        case .failed(let error):
+            throw GatewayError.upstreamFailure(error)
+        case .completed(let completed):
             guard var response = completed?.objectValue else { throw .streamTruncated() }
-            if (response["output"]?.arrayValue ?? []).isEmpty, !items.isEmpty { response["output"] = .array(items) }
+            if (response["output"]?.arrayValue ?? []).isEmpty, !items.isEmpty {
+                response["output"] = .array(items.compactMap { JSONValue(parsing: $0)?["item"] })
+            }
             return .object(response)
         case .truncated, .clientGone:
             throw .streamTruncated()
         }
     }
-
 }

@@ -10,7 +10,7 @@ enum StreamRelay {
         Response(status: .ok, headers: headers(opened, events), body: ResponseBody { writer in
             let end = await events.run { chunk, _ in try await writer.write(ByteBuffer(bytes: chunk)) }
             switch end {
-            case .terminal:
+            case .completed, .failed:
                 try? await writer.finish(nil)
                 finish(200)
             case .truncated(let detail):

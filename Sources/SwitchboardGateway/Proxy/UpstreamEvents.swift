@@ -5,8 +5,10 @@ import SwitchboardUpstream
 
 /// How an upstream stream ended.
 enum StreamEnd: Sendable {
-    /// A terminal event arrived (`response.completed`, `.incomplete` or `.failed`); `failure` is set for `.failed`.
-    case terminal(failure: JSONValue?)
+    /// `response.completed` or `response.incomplete` arrived, with its `response` object (parsed once, here).
+    case completed(response: JSONValue?)
+    /// `response.failed` arrived, with its error object.
+    case failed(error: JSONValue)
     /// The upstream closed or broke without a terminal event.
     case truncated(detail: String)
     /// The client went away; the upstream transfer was cancelled.
@@ -49,7 +51,7 @@ struct UpstreamEvents {
                     break
                 }
                 for event in events where Self.terminalTypes.contains(event.type) {
-                    ended = .terminal(failure: observeTerminal(event))
+                    ended = observeTerminal(event)
                 }
                 do { try await consume(chunk, events) } catch {
                     ended = .clientGone
@@ -64,17 +66,17 @@ struct UpstreamEvents {
     }
 
     /// Reads usage for the log line; a failure carrying a usage limit also marks the account.
-    private func observeTerminal(_ event: SSEEvent) -> JSONValue? {
-        guard let data = JSONValue(parsing: Data(event.data.utf8)) else { return event.type == "response.failed" ? ["message": "response failed"] : nil }
-        let response = data["response"]
+    private func observeTerminal(_ event: SSEEvent) -> StreamEnd {
+        let data = JSONValue(parsing: event.data)
+        let response = data?["response"]
         if let usage = response?["usage"] {
             trace.update {
                 $0.inputTokens = usage["input_tokens"]?.intValue
                 $0.outputTokens = usage["output_tokens"]?.intValue
             }
         }
-        guard event.type == "response.failed" else { return nil }
-        let error = response?["error"] ?? data["error"] ?? ["message": "response failed"]
+        guard event.type == "response.failed" else { return .completed(response: response) }
+        let error = response?["error"] ?? data?["error"] ?? ["message": "response failed"]
         // Classified as a 4xx with this body, so only its code decides (usage limit, quota, dead account).
         let failure = FailureCatalog.classify(.http(status: 400, body: (["error": error] as JSONValue).encoded()), from: .responses, now: Date())
         switch failure {
@@ -83,7 +85,7 @@ struct UpstreamEvents {
         case .transient?, .unauthorized?, .clientError?, nil:
             break
         }
-        return error
+        return .failed(error: error)
     }
 }
 
@@ -91,6 +93,6 @@ extension SSEEvent {
     /// The event name, falling back to the data's `type` field.
     var type: String {
         if let event, !event.isEmpty { return event }
-        return JSONValue(parsing: Data(data.utf8))?["type"]?.stringValue ?? "message"
+        return JSONValue(parsing: data)?["type"]?.stringValue ?? "message"
     }
 }

@@ -52,10 +52,10 @@ struct ChatRoutes: Sendable {
             tail += ChatStreamFrame.done
             try? await writer.write(ByteBuffer(bytes: tail))
             try? await writer.finish(nil)
-            let status = if case .terminal(nil) = end { 200 } else { 502 }
+            let status = if case .completed = end { 200 } else { 502 }
             trace.finish(route: "/v1/chat/completions", status: status, requestID: requestID, logger: logger)
         })
     }
 
-    static func data(_ event: SSEEvent) -> JSONValue { JSONValue(parsing: Data(event.data.utf8)) ?? .null }
+    static func data(_ event: SSEEvent) -> JSONValue { JSONValue(parsing: event.data) ?? .null }
 }
