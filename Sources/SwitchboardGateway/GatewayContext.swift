@@ -39,6 +39,7 @@ public final class RequestTrace: Sendable {
         let fields = snapshot
         let duration = ContinuousClock.now - started
         GatewayMetrics.request(route: route, status: status, duration: duration)
+        guard logger.logLevel <= .info else { return }  // the metadata below costs more than the rest of a request's bookkeeping
         var metadata: Logger.Metadata = [
             "request_id": "\(requestID)", "route": "\(route)", "status": "\(status)",
             "duration_ms": "\(duration.milliseconds)",

@@ -50,13 +50,14 @@ struct UpstreamEvents {
                     ended = .truncated(detail: "unreadable event stream: \(error)")
                     break
                 }
+                // The chunk goes to the consumer before the terminal event is read: reading it (JSON) is
+                // the slowest step of a chunk and should not delay the bytes.
+                var clientLeft = false
+                do { try await consume(chunk, events) } catch { clientLeft = true }
                 for event in events where Self.terminalTypes.contains(event.type) {
                     ended = observeTerminal(event)
                 }
-                do { try await consume(chunk, events) } catch {
-                    ended = .clientGone
-                    break
-                }
+                if clientLeft { ended = .clientGone }
                 if ended != nil { break }
             }
         } catch {
