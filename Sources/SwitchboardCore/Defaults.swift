@@ -23,6 +23,10 @@ public enum Defaults {
     public static let stickyTTL: TimeInterval = 30 * 60
     /// Session keys remembered at most; beyond it the least recently used are forgotten.
     public static let maxStickyKeys = 100_000
+    /// Pending connections the listening socket queues (Hummingbird's default is 256; a burst of more
+    /// simultaneous connects would overflow it and cost those clients a one-second SYN retry).
+    /// The kernel caps it at net.core.somaxconn.
+    public static let listenBacklog = 4096
     /// How many accounts one request may try before giving up.
     public static let maxAttempts = 3
     /// How often another process's writes are looked for (PRAGMA data_version).

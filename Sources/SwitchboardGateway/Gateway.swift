@@ -74,7 +74,7 @@ public final class Gateway: Sendable {
     public func services(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
         let app = Application(
             router: router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "switchboard"),
+            configuration: .init(address: .hostname(host, port: port), serverName: "switchboard", backlog: Defaults.listenBacklog),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
         return [
