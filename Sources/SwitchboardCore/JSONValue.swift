@@ -1,7 +1,8 @@
 import Foundation
 
 /// A JSON document as a value: what request bodies and upstream events are read into
-/// when their shape is open-ended. Encoding and decoding go through Foundation's JSON coders.
+/// when their shape is open-ended. `JSONValue(parsing:)` and `encoded()` are hand-written
+/// (JSONValue+Parsing.swift, JSONValue+Encoding.swift); `Codable` is for values nested in other types.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -9,44 +10,6 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
-
-    /// Parses `data`; nil when it is not JSON.
-    ///
-    /// Through `JSONSerialization`, not `JSONDecoder`: decoding an open-ended enum with `Decodable`
-    /// means a thrown `DecodingError` for nearly every value, which profiled as most of the gateway's
-    /// CPU per request.
-    public init?(parsing data: some DataProtocol) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed]) else { return nil }
-        self.init(foundation: object)
-    }
-
-    /// Parses UTF-8 `text`; nil when it is not JSON.
-    public init?(parsing text: String) {
-        self.init(parsing: Data(text.utf8))
-    }
-
-    private init(foundation value: Any) {
-        switch value {
-        case let string as String:
-            self = .string(string)
-        case let number as NSNumber:
-            // JSON booleans arrive as NSNumber too; their Objective-C type is `c` (char).
-            self = String(cString: number.objCType) == "c" ? .bool(number.boolValue) : .number(number.doubleValue)
-        case let array as [Any]:
-            self = .array(array.map(JSONValue.init(foundation:)))
-        case let object as [String: Any]:
-            self = .object(object.mapValues(JSONValue.init(foundation:)))
-        default:
-            self = .null
-        }
-    }
-
-    /// Compact UTF-8 JSON (keys sorted, so output is stable).
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
-    }
 
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
