@@ -34,7 +34,7 @@ enum UpstreamCall {
     }
 
     static func jsonBody(_ object: [String: JSONValue]) -> [UInt8] {
-        [UInt8](JSONValue.object(object).encoded())
+        JSONValue.object(object).encodedBytes()
     }
 }
 

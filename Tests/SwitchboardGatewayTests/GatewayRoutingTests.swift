@@ -198,8 +198,11 @@ import SwitchboardUpstream
         try h.mock.scriptResponses("one@example.com", [.truncateAfter(events: 3)])
         let response = try await h.send("POST", "/backend-api/codex/responses", body: GatewayHarness.codexBody)
         #expect(response.status == 200)
-        #expect(response.text.contains("event: response.failed"))
-        #expect(response.text.contains("upstream_stream_truncated"))
+        var parser = SSEParser()
+        let events = try parser.parse(Array(response.text.utf8))
+        #expect(events.count == 4)
+        #expect(events.last?.event == "response.failed")
+        #expect(JSONValue(parsing: events.last?.data ?? "")?["response"]?["error"]?["code"] == "upstream_stream_truncated")
         let collected = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#)
         #expect(collected.status == 200)
     }

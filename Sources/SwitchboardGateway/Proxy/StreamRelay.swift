@@ -8,13 +8,15 @@ import SwitchboardUpstream
 enum StreamRelay {
     static func response(_ opened: OpenedStream, events: UpstreamEvents, finish: @escaping @Sendable (Int) -> Void) -> Response {
         Response(status: .ok, headers: headers(opened, events), body: ResponseBody { writer in
-            let end = await events.run { chunk, _ in try await writer.write(ByteBuffer(bytes: chunk)) }
+            let end = await events.relay { try await writer.write(ByteBuffer(bytes: $0)) }
             switch end {
             case .completed, .failed:
                 try? await writer.finish(nil)
                 finish(200)
             case .truncated(let detail):
-                try? await writer.write(ByteBuffer(bytes: failedEvent(.streamTruncated(), detail: detail)))
+                // The blank line first ends an event the upstream broke off mid-way (a no-op between
+                // events), so the failure arrives as an event of its own, not glued onto a fragment.
+                try? await writer.write(ByteBuffer(bytes: Array("\n\n".utf8) + failedEvent(.streamTruncated(), detail: detail)))
                 try? await writer.finish(nil)
                 finish(502)
             case .clientGone:

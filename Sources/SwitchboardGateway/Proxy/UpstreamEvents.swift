@@ -15,8 +15,8 @@ enum StreamEnd: Sendable {
     case clientGone
 }
 
-/// Reads an opened upstream stream chunk by chunk, handing each chunk with the SSE events it
-/// completed to `consume`. It is the one place that notices the end of a stream: terminal events,
+/// Reads an opened upstream stream chunk by chunk, relaying the chunks or handing on the SSE events
+/// they complete. It is the one place that notices the end of a stream: terminal events,
 /// truncation, a client that left (upstream cancelled), and a usage limit reported mid-stream.
 struct UpstreamEvents {
     let opened: OpenedStream
@@ -25,8 +25,18 @@ struct UpstreamEvents {
 
     static let terminalTypes: Set<String> = ["response.completed", "response.incomplete", "response.failed"]
 
-    /// `consume` throws when the client cannot be written to any more.
-    func run(_ consume: (_ chunk: [UInt8], _ events: [SSEEvent]) async throws -> Void) async -> StreamEnd {
+    /// Passes each chunk on as it arrives, byte for byte, and only then reads its events (for the end of
+    /// the stream): parsing never delays the bytes. `write` throws when the client is gone.
+    func relay(_ write: ([UInt8]) async throws -> Void) async -> StreamEnd {
+        await run(write: write, handle: { _ in })
+    }
+
+    /// Hands the events each chunk completes to `handle`, which throws when the client is gone.
+    func events(_ handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
+        await run(write: { _ in }, handle: handle)
+    }
+
+    private func run(write: ([UInt8]) async throws -> Void, handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
         GatewayMetrics.streamOpened()
         var parser = SSEParser()
         var ended: StreamEnd?
@@ -45,15 +55,17 @@ struct UpstreamEvents {
                     trace.update { $0.timeToFirstByte = now - trace.started }
                     GatewayMetrics.upstreamFirstByte(after: now - opened.sentAt)
                 }
+                var clientLeft = false
+                do { try await write(chunk) } catch { clientLeft = true }
                 let events: [SSEEvent]
                 do { events = try parser.parse(chunk) } catch {
-                    ended = .truncated(detail: "unreadable event stream: \(error)")
+                    ended = clientLeft ? .clientGone : .truncated(detail: "unreadable event stream: \(error)")
                     break
                 }
-                // The chunk goes to the consumer before the terminal event is read: reading it (JSON) is
-                // the slowest step of a chunk and should not delay the bytes.
-                var clientLeft = false
-                do { try await consume(chunk, events) } catch { clientLeft = true }
+                if !clientLeft {
+                    do { try await handle(events) } catch { clientLeft = true }
+                }
+                // Read even when the client has left: a usage limit reported here still marks the account.
                 for event in events where Self.terminalTypes.contains(event.type) {
                     ended = observeTerminal(event)
                 }

@@ -27,7 +27,7 @@ struct ChatRoutes: Sendable {
 
     private func collect(_ chat: TranslatedChatRequest, _ events: UpstreamEvents) async throws -> Response {
         var collector = ChatCompletionCollector(model: chat.model)
-        _ = await events.run { _, events in
+        _ = await events.events { events in
             for event in events { collector.collect(event: event.type, data: Self.data(event)) }
         }
         do { return JSONResponse.ok(try collector.finish()) } catch { throw GatewayError.upstreamFailure(error.object) }
@@ -37,7 +37,7 @@ struct ChatRoutes: Sendable {
         let (trace, logger, requestID) = (context.trace, context.logger, context.id)
         return Response(status: .ok, headers: StreamRelay.headers(opened, events), body: ResponseBody { writer in
             var translator = ChatStreamTranslator(model: chat.model, includeUsage: chat.includeUsage)
-            let end = await events.run { _, events in
+            let end = await events.events { events in
                 var frames = Data()
                 for event in events {
                     for output in translator.translate(event: event.type, data: Self.data(event)) { frames += ChatStreamFrame.data(output) }

@@ -31,7 +31,7 @@ struct ResponsesRoutes: Sendable {
         let opened = try await proxy.open(body: parsed.body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)
         if parsed.clientWantsStream { return relay(opened, request, context, route: "/v1/responses") }
         var collector = ResponseCollector()
-        let end = await events(opened, context).run { _, events in collector.consume(events) }
+        let end = await events(opened, context).events { collector.consume($0) }
         return try JSONResponse.ok(collector.result(for: end))
     }
 
@@ -65,6 +65,6 @@ enum RequestBody {
 /// JSON answers.
 enum JSONResponse {
     static func ok(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: value.encoded())))
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: value.encodedBytes())))
     }
 }
