@@ -160,9 +160,13 @@ final class CurlTransfer {
         } else if bytes.starts(with: "HTTP/".utf8) {
             headLines = []
         } else if let colon = bytes[..<end].firstIndex(of: UInt8(ascii: ":")) {
+            // The value without the optional whitespace around it (spaces and tabs).
+            var valueStart = colon + 1, valueEnd = end
+            while valueStart < valueEnd, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
+            while valueEnd > valueStart, bytes[valueEnd - 1] == 0x20 || bytes[valueEnd - 1] == 0x09 { valueEnd -= 1 }
             let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
-            let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(colon + 1)..<end]), as: UTF8.self)
-            headLines.append(HTTPHeader(name, value.trimmingSpaces()))
+            let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)
+            headLines.append(HTTPHeader(name, value))
         }
         return bytes.count
     }
@@ -202,14 +206,5 @@ final class CurlTransfer {
         var connectMicros: curl_off_t = 0
         _ = sb_easy_getinfo_off_t(easy, CURLINFO_CONNECT_TIME_T, &connectMicros)
         return CurlFailureContext(connected: headDelivered || connectMicros > 0, headReceived: headDelivered, timeouts: timeouts)
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs (HTTP optional whitespace).
-    func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[first...last])
     }
 }
