@@ -35,6 +35,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from report import HOP  # bench/report.py: the name of (a)'s reference row
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 MODEL = "gpt-5.1-codex"
@@ -376,13 +378,13 @@ class Bench:
     # -- the load generator
     def load(self, name: str, url: str, *, body: str, headers: list[str] = (), rate: float | None = None, duration: float,
              warmup: float = 0, connections: int = 64, per_connection: int = 0, sse: bool = False, drain: float = 20,
-             connect_batch: int = 128) -> dict:
+             connect_batch: int = 128, method: str = "POST") -> dict:
         out = self.work / f"load-{name}.json"
         body_path = self.work / f"body-{abs(hash(body))}.json"
         body_path.write_text(body)
         argv = [str(self.bin / "switchboard-load"), "--url", url, "--body-file", str(body_path), "--duration", str(duration),
                 "--warmup", str(warmup), "--connections", str(connections), "--drain-timeout", str(drain),
-                "--connect-batch", str(connect_batch), "--json", str(out), "--label", name]
+                "--connect-batch", str(connect_batch), "--json", str(out), "--label", name, "--method", method]
         for header in headers:
             argv += ["--header", header]
         if rate is not None:
@@ -541,6 +543,9 @@ class Bench:
                     continue
                 url, body, headers = self.responses_request(target, base)
                 out[str(rate)][target] = self.measure(f"a-{target}-{rate}", target, url, body=body, headers=headers, rate=rate, duration=duration, warmup=warmup, connections=64, drain=15)
+            # The floor under any gateway's added latency: one more loopback HTTP exchange, here with a
+            # trivial answer (the mock's health route) at the same rate and connection count.
+            out[str(rate)][HOP] = self.measure(f"a-hop-{rate}", "direct", self.mock_url + "/_mock/health", body="", method="GET", rate=rate, duration=duration, warmup=warmup, connections=64, drain=15)
 
     def workload_c(self):
         rates = [10, 100]  # 10 streams/s: a rate codex-lb can sustain

@@ -9,7 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 START = "<!-- bench:results:start -->"
 END = "<!-- bench:results:end -->"
-COLORS = {"direct": "#4c78a8", "switchboard": "#f58518", "codex-lb": "#54a24b"}
+# The reference row in (a): one HTTP exchange with a trivial answer, no gateway.
+HOP = "one HTTP hop"
+COLORS = {"direct": "#4c78a8", "switchboard": "#f58518", "codex-lb": "#54a24b", HOP: "#9d9d9d"}
 
 
 def ms(us) -> str:
@@ -103,7 +105,9 @@ def markdown(results: dict) -> str:
         add("### (a) Non-streaming `/v1/responses`, open loop (latency from the intended send time)")
         add("")
         add("Direct = the same request as the gateway sends, straight to the mock's `/backend-api/codex/responses` "
-            "(SSE read to the end). Added = gateway percentile − direct percentile.")
+            "(SSE read to the end). Added = gateway percentile − direct percentile. "
+            f"*{HOP}* = `GET /_mock/health` on the mock at the same rate: the cost of one loopback HTTP exchange "
+            "with a trivial answer, which a gateway adds at the least.")
         add("")
         add("| rate | target | ok / sent | p50 | p99 | p99.9 | max | added p50 | added p99 | added p99.9 | gateway CPU |")
         add("|---|---|---|---|---|---|---|---|---|---|---|")
@@ -119,7 +123,7 @@ def markdown(results: dict) -> str:
                 extra = " (saturated)" if saturated(data) else ""
                 add(f"| {rate}/s | {target}{extra} | {num(data.get('ok'))} / {num(sent)} | {ms(lat.get('p50'))} | {ms(lat.get('p99'))} | "
                     f"{ms(lat.get('p99_9'))} | {ms(lat.get('max'))} | "
-                    + (" | ".join(["–"] * 3) if target == "direct" else
+                    + (" | ".join(["–"] * 3) if target in ("direct", HOP) else
                        f"{ms(added(data, direct, 'latency_us', 'p50'))} | {ms(added(data, direct, 'latency_us', 'p99'))} | {ms(added(data, direct, 'latency_us', 'p99_9'))}")
                     + f" | {gw.get('cpu_cores', 0) * 100:.0f}% |")
             sb, cl = runs.get("switchboard"), runs.get("codex-lb")
