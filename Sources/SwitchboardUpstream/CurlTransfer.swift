@@ -150,13 +150,10 @@ final class CurlTransfer {
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
         if end == 0 {
-            // The blank line: a 1xx head is followed by the real one.
-            let status = responseCode()
-            if (100..<200).contains(status), status != 101 {
-                headLines = []
-            } else {
-                deliverHead()
-            }
+            // The blank line. A 1xx head is followed by the real one; the real one is handed over with
+            // the first body bytes (or at the end of a bodiless answer), so the consumer wakes once for
+            // both and writes them on together.
+            if (100..<200).contains(responseCode()), responseCode() != 101 { headLines = [] }
         } else if bytes.starts(with: "HTTP/".utf8) {
             headLines = []
         } else if let colon = bytes[..<end].firstIndex(of: UInt8(ascii: ":")) {
@@ -172,14 +169,16 @@ final class CurlTransfer {
     }
 
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
-        if !headDelivered { deliverHead() }
         lastActivity = .now
-        if bytes.isEmpty || channel.offer(bytes) { return bytes.count }
+        // Offered before the head is delivered, so the consumer finds the first bytes when it wakes.
+        let accepted = bytes.isEmpty || channel.offer(bytes)
+        if !headDelivered { deliverHead() }
+        if accepted { return bytes.count }
         paused = true
         return SB_CURL_WRITEFUNC_PAUSE
     }
 
-    /// Hands the head to the consumer once (also called when a transfer ends without a blank line).
+    /// Hands the head to the consumer once: with the first body bytes, or when the transfer ends.
     func deliverHead() {
         guard !headDelivered else { return }
         headDelivered = true

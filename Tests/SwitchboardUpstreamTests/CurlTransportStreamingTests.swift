@@ -35,6 +35,53 @@ import Testing
         }
     }
 
+    /// The head waits for the first body bytes, so a consumer wakes once for both and a stream that
+    /// breaks or stalls before its first byte fails `send` (the gateway can still fail over).
+    @Test func theHeadIsHandedOverWithTheFirstBodyBytes() async throws {
+        let gateOpen = Probe(false)
+        let returned = Probe(false)
+        try await withTestServer({ router in
+            router.get("/late-body") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    _ = await eventually(within: .seconds(10)) { gateOpen.value }
+                    try await writer.write(ByteBuffer(string: "first"))
+                    try await writer.finish(nil)
+                })
+            }
+        }) { base in
+            let transport = CurlTransport()
+            let sending = Task {
+                let response = try await transport.send(UpstreamRequest(url: base + "/late-body", timeouts: .streaming(idle: .seconds(20))))
+                returned.update { $0 = true }
+                return response
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(returned.value == false)
+            gateOpen.update { $0 = true }
+            let response = try await sending.value
+            #expect(response.status == 200)
+            var iterator = response.body.makeAsyncIterator()
+            #expect(try await iterator.next() == Array("first".utf8))
+        }
+    }
+
+    @Test func aStreamThatStallsBeforeItsFirstByteFailsTheSend() async throws {
+        try await withTestServer({ router in
+            router.get("/stall") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    try await Task.sleep(for: .seconds(10))
+                    try await writer.finish(nil)
+                })
+            }
+        }) { base in
+            let transport = CurlTransport()
+            let error = await #expect(throws: TransportError.self) {
+                _ = try await transport.send(UpstreamRequest(url: base + "/stall", timeouts: .streaming(idle: .milliseconds(300))))
+            }
+            #expect(error?.kind == .timeout)
+        }
+    }
+
     @Test func cancellingTheConsumerStopsTheServerStream() async throws {
         let writerEnded = Probe(false)
         try await withTestServer({ router in
