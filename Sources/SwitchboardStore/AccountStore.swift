@@ -203,22 +203,22 @@ public final class AccountStore: Sendable {
     /// A connection of its own whose `PRAGMA data_version` changes whenever another connection
     /// (another process, or this one's writer) commits.
     public func makeChangeCounter() throws -> ChangeCounter {
-        try ChangeCounter(path: databaseURL.path)
+        ChangeCounter(pool: pool)
     }
 }
 
-/// Reads `PRAGMA data_version` on a dedicated connection: a cheap "did anything change?".
+/// Reads `PRAGMA data_version` on the store's writer connection: a cheap "did another process
+/// (the admin CLI) commit?". The value does not move for this store's own commits, which the
+/// gateway already applies as it makes them; a full reload after each of them would re-read and
+/// decrypt every account several times a second during a usage-poll round.
 public final class ChangeCounter: Sendable {
-    private let queue: DatabaseQueue
+    private let pool: DatabasePool
 
-    init(path: String) throws {
-        var configuration = GRDB.Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(5)
-        queue = try DatabaseQueue(path: path, configuration: configuration)
+    init(pool: DatabasePool) {
+        self.pool = pool
     }
 
     public func current() throws -> Int {
-        try queue.inDatabase { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
+        try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA data_version") ?? 0 }
     }
 }

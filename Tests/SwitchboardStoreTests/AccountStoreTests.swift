@@ -97,6 +97,16 @@ import SwitchboardCore
         #expect(try counter.current() != before)
     }
 
+    /// The gateway applies its own writes as it makes them: they must not look like the CLI's.
+    @Test func theStoresOwnCommitsLeaveTheDataVersionAlone() throws {
+        let store = try fixture.open()
+        let counter = try store.makeChangeCounter()
+        let before = try counter.current()
+        let account = try store.importAccount(StoreFixture.authFile()).account
+        try store.apply(.paused, to: account.id)
+        #expect(try counter.current() == before)
+    }
+
     @Test func accountsAreFoundByIdEmailOrChatGPTAccountIdAndAmbiguityIsReported() throws {
         let store = try fixture.open()
         let a = try store.importAccount(StoreFixture.authFile(account: "ws", user: "u1", email: "one@x.io")).account
