@@ -7,7 +7,6 @@ import SwitchboardCore
 public final class AccountStore: Sendable {
     public static let fileName = "switchboard.sqlite"
 
-    public let databaseURL: URL
     let pool: DatabasePool
     let cipher: TokenCipher
 
@@ -29,11 +28,10 @@ public final class AccountStore: Sendable {
         let source = keySource ?? environment[TokenCipher.environmentVariable].map(TokenCipher.KeySource.environment)
             ?? .file(dataDirectory.appendingPathComponent(TokenCipher.keyFileName))
         let cipher = try Self.verifiedCipher(pool: pool, source: source)
-        return AccountStore(url: url, pool: pool, cipher: cipher)
+        return AccountStore(pool: pool, cipher: cipher)
     }
 
-    init(url: URL, pool: DatabasePool, cipher: TokenCipher) {
-        self.databaseURL = url
+    init(pool: DatabasePool, cipher: TokenCipher) {
         self.pool = pool
         self.cipher = cipher
     }
@@ -200,8 +198,7 @@ public final class AccountStore: Sendable {
 
     // MARK: Watching
 
-    /// A connection of its own whose `PRAGMA data_version` changes whenever another connection
-    /// (another process, or this one's writer) commits.
+    /// Tells when another process has committed (see `ChangeCounter`).
     public func makeChangeCounter() throws -> ChangeCounter {
         ChangeCounter(pool: pool)
     }

@@ -153,7 +153,8 @@ final class CurlTransfer {
             // The blank line. A 1xx head is followed by the real one; the real one is handed over with
             // the first body bytes (or at the end of a bodiless answer), so the consumer wakes once for
             // both and writes them on together.
-            if (100..<200).contains(responseCode()), responseCode() != 101 { headLines = [] }
+            let status = responseCode()
+            if (100..<200).contains(status), status != 101 { headLines = [] }
         } else if bytes.starts(with: "HTTP/".utf8) {
             headLines = []
         } else if let colon = bytes[..<end].firstIndex(of: UInt8(ascii: ":")) {
