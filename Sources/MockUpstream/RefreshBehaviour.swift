@@ -19,6 +19,8 @@ public enum RefreshBehaviour: Sendable, Equatable {
     case slow(milliseconds: Int)
     /// Never answer; the request is released when the mock stops.
     case hang
+    /// Wait `milliseconds`, then answer the OAuth error `error` with 400 (a refresh that dies while in flight).
+    case slowOAuthError(milliseconds: Int, error: String = "invalid_grant")
 }
 
 extension RefreshBehaviour: Codable {
@@ -34,6 +36,7 @@ extension RefreshBehaviour: Codable {
         case "empty_body": self = .emptyBody(status: fields.status ?? 400)
         case "slow": self = .slow(milliseconds: fields.delayMs ?? 1000)
         case "hang": self = .hang
+        case "slow_oauth_error": self = .slowOAuthError(milliseconds: fields.delayMs ?? 1000, error: fields.error ?? "invalid_grant")
         default: throw fields.unknownKind("refresh")
         }
     }
@@ -50,6 +53,7 @@ extension RefreshBehaviour: Codable {
         case .emptyBody(let status): fields = .init("empty_body"); fields.status = status
         case .slow(let milliseconds): fields = .init("slow"); fields.delayMs = milliseconds
         case .hang: fields = .init("hang")
+        case .slowOAuthError(let milliseconds, let error): fields = .init("slow_oauth_error"); fields.delayMs = milliseconds; fields.error = error
         }
         try fields.encode(to: encoder)
     }

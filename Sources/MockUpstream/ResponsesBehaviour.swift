@@ -14,6 +14,8 @@ public enum ResponsesBehaviour: Sendable, Equatable {
     case status(Int, code: String? = nil)
     /// A Cloudflare-like 403 HTML page.
     case htmlForbidden
+    /// `status` with `{"detail": message}`, e.g. a bare `401 {"detail":"Unauthorized"}`.
+    case detail(status: Int, message: String)
     /// Wait `milliseconds` before the response head, then stream like `.ok`.
     case slowFirstByte(milliseconds: Int)
     /// Stream the first `events` events of `.ok`, then `response.failed` carrying `code`.
@@ -41,6 +43,7 @@ extension ResponsesBehaviour: Codable {
         case "unauthorized": self = .unauthorized
         case "status": self = .status(fields.status ?? 500, code: fields.code)
         case "html_forbidden": self = .htmlForbidden
+        case "detail": self = .detail(status: fields.status ?? 401, message: fields.text ?? "Unauthorized")
         case "slow_first_byte": self = .slowFirstByte(milliseconds: fields.delayMs ?? 1000)
         case "fail_after": self = .failAfter(events: fields.events ?? 3, code: fields.code ?? "server_error")
         case "truncate_after": self = .truncateAfter(events: fields.events ?? 3, cleanEnd: fields.cleanEnd ?? false)
@@ -61,6 +64,7 @@ extension ResponsesBehaviour: Codable {
         case .unauthorized: fields = .init("unauthorized")
         case .status(let status, let code): fields = .init("status"); fields.status = status; fields.code = code
         case .htmlForbidden: fields = .init("html_forbidden")
+        case .detail(let status, let message): fields = .init("detail"); fields.status = status; fields.text = message
         case .slowFirstByte(let milliseconds): fields = .init("slow_first_byte"); fields.delayMs = milliseconds
         case .failAfter(let events, let code): fields = .init("fail_after"); fields.events = events; fields.code = code
         case .truncateAfter(let events, let cleanEnd): fields = .init("truncate_after"); fields.events = events; fields.cleanEnd = cleanEnd

@@ -85,6 +85,8 @@ extension MockRoutes {
             return .json(status, UpstreamErrorBody.apiError(type: code ?? (status >= 500 ? "server_error" : "invalid_request_error"), code: code, message: "The mock upstream answered \(status)."))
         case .htmlForbidden:
             return .html(403, UpstreamErrorBody.cloudflareForbidden)
+        case .detail(let status, let message):
+            return .json(status, UpstreamErrorBody.detail(message))
         }
         return stream(events.events, .finish, turn)
     }

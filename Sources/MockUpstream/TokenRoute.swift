@@ -34,6 +34,9 @@ extension MockRoutes {
             case .hang:
                 try await hangUntilStopped()
                 return .empty(503)
+            case .slowOAuthError(let milliseconds, let error):
+                try await pause(milliseconds: milliseconds)
+                return .json(400, UpstreamErrorBody.oauthError(error, description: "The refresh token is not valid (\(error))."))
             case .error(let code, let status):
                 return .json(status, UpstreamErrorBody.codeError(code))
             case .oauthError(let error, let status):

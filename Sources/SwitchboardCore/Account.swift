@@ -12,12 +12,18 @@ public struct Account: Sendable, Equatable, Identifiable {
     public var status: AccountStatus
     public var tokens: TokenSet
     public var usage: UsageSnapshot?
+    /// The length of the last cooldown, while cooldowns keep following each other (nil after a
+    /// success): the next one doubles it.
+    public var lastCooldown: TimeInterval?
+    /// Bumped by the store on every write to the row: a reload never installs an older copy.
+    public var version: Int
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String? = nil, chatgptAccountID: String, chatgptUserID: String, email: String?, planType: String?,
-        status: AccountStatus = .active, tokens: TokenSet, usage: UsageSnapshot? = nil, createdAt: Date, updatedAt: Date
+        status: AccountStatus = .active, tokens: TokenSet, usage: UsageSnapshot? = nil, lastCooldown: TimeInterval? = nil,
+        version: Int = 0, createdAt: Date, updatedAt: Date
     ) {
         self.id = id ?? Account.id(accountID: chatgptAccountID, userID: chatgptUserID)
         self.chatgptAccountID = chatgptAccountID
@@ -27,6 +33,8 @@ public struct Account: Sendable, Equatable, Identifiable {
         self.status = status
         self.tokens = tokens
         self.usage = usage
+        self.lastCooldown = lastCooldown
+        self.version = version
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -50,6 +58,9 @@ public struct TokenSet: Sendable, Equatable, CustomStringConvertible, CustomDebu
     /// The access token's `exp`, read once from its JWT payload (nil when it has none or is not a JWT):
     /// every request asks for it, so it is not parsed per call.
     public let accessExpiresAt: Date?
+    /// Fingerprints of the refresh and access tokens, computed once: verdicts are matched against them.
+    public let fingerprint: CredentialFingerprint
+    public let accessFingerprint: CredentialFingerprint
 
     public init(accessToken: String, refreshToken: String, idToken: String, lastRefreshAt: Date?) {
         self.accessToken = accessToken
@@ -57,9 +68,25 @@ public struct TokenSet: Sendable, Equatable, CustomStringConvertible, CustomDebu
         self.idToken = idToken
         self.lastRefreshAt = lastRefreshAt
         accessExpiresAt = (try? TokenClaims(jwt: accessToken))?.expiresAt
+        fingerprint = CredentialFingerprint(of: refreshToken)
+        accessFingerprint = CredentialFingerprint(of: accessToken)
     }
 
-    public var fingerprint: CredentialFingerprint { CredentialFingerprint(refreshToken: refreshToken) }
+    /// Whether these are still the tokens a verdict was observed with.
+    public func holds(_ credential: ObservedCredential) -> Bool {
+        switch credential {
+        case .refreshToken(let f): f == fingerprint
+        case .accessToken(let f): f == accessFingerprint
+        }
+    }
+
+    /// The access token can still be sent (a token without a readable `exp` is assumed usable).
+    public func accessUsable(at now: Date) -> Bool { accessExpiresAt.map { $0 > now } ?? true }
+
+    /// The access token was obtained less than `interval` ago (by any process: `last_refresh`).
+    public func isFresh(at now: Date, within interval: TimeInterval) -> Bool {
+        lastRefreshAt.map { now.timeIntervalSince($0) < interval } ?? false
+    }
 
     public var description: String { "TokenSet(refresh fingerprint \(fingerprint.short))" }
     public var debugDescription: String { description }

@@ -1,12 +1,12 @@
 import Crypto
 import Foundation
 
-/// SHA-256 of a refresh token, hex. The only form in which a credential may be shown or logged.
+/// SHA-256 of a token, hex. The only form in which a credential may be shown or logged.
 public struct CredentialFingerprint: Sendable, Hashable, CustomStringConvertible {
     public let hex: String
 
-    public init(refreshToken: String) {
-        hex = SHA256.hash(data: Data(refreshToken.utf8)).map { String(format: "%02x", $0) }.joined()
+    public init(of token: String) {
+        hex = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     public init(hex: String) { self.hex = hex }
@@ -15,4 +15,25 @@ public struct CredentialFingerprint: Sendable, Hashable, CustomStringConvertible
     public var short: String { String(hex.prefix(16)) }
 
     public var description: String { short }
+}
+
+/// The credential an upstream answer was observed with. A verdict belongs to that credential and
+/// to nothing else: it is applied only while the account still holds it, so a failure seen with
+/// old tokens is never pinned on the new ones a person has just logged in with.
+public enum ObservedCredential: Sendable, Equatable, CustomStringConvertible {
+    /// A token call: the refresh token that was presented.
+    case refreshToken(CredentialFingerprint)
+    /// A usage, responses or stream call: the access token that was sent.
+    case accessToken(CredentialFingerprint)
+
+    public var fingerprint: CredentialFingerprint {
+        switch self { case .refreshToken(let f), .accessToken(let f): f }
+    }
+
+    public var description: String {
+        switch self {
+        case .refreshToken(let f): "refresh token \(f.short)"
+        case .accessToken(let f): "access token \(f.short)"
+        }
+    }
 }

@@ -13,10 +13,25 @@ public enum Defaults {
     public static let logFormat = "text"
     /// Refresh when the access token expires within this margin.
     public static let refreshMargin: TimeInterval = 5 * 60
-    /// A still-valid token this process refreshed this recently is not refreshed again, even inside the margin: when
-    /// the upstream issues tokens shorter-lived than the margin, each rotation would otherwise kill the
-    /// access tokens in flight and the 401s that follow would ask for yet another rotation.
-    public static let minRefreshSpacing: TimeInterval = 30
+    /// A token obtained this recently (by any process: `last_refresh`) is fresh. A fresh token is not
+    /// refreshed again unless it expired, and a 401 on it is held against the account instead of
+    /// asking for another refresh: so forced refreshes of one account are at most one per this interval,
+    /// whatever the traffic, and tokens shorter-lived than the margin cause no rotation churn.
+    public static let freshTokenWindow: TimeInterval = 60
+    /// After a transient refresh failure, optional refreshes of that account wait this long, doubling
+    /// up to the auth retry interval.
+    public static let refreshBackoff: TimeInterval = 30
+    /// How long a refresh claim holds when its holder dies without releasing it (above the token call's timeout).
+    public static let refreshClaimLease: TimeInterval = 45
+    /// How long one token call may take.
+    public static let tokenCallTimeout: TimeInterval = 30
+    /// How long a rate limit lasts when neither the answer nor the usage window says.
+    public static let fallbackRateLimit: TimeInterval = 60
+    /// The first cooldown after a 401 that survived a fresh token; doubled per repeat up to `maxCooldown`.
+    public static let cooldown: TimeInterval = 60
+    public static let maxCooldown: TimeInterval = 30 * 60
+    /// Auth retry times and cooldowns are spread by ± this fraction.
+    public static let retryJitter = 0.1
     /// Refresh when the last refresh is older than this, whatever the access token says.
     public static let maxTokenAge: TimeInterval = 8 * 24 * 3600
     /// How long a sticky session key keeps its account.

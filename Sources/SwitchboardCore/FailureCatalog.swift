@@ -1,8 +1,8 @@
 import Foundation
 
 /// The one table that turns an upstream outcome into a `Failure`. Every path (request-path
-/// refresh, the 401 retry, the usage poller, the auth retrier, the proxy) classifies here, so a
-/// permanent code deactivates an account whichever path saw it.
+/// refresh, the 401 retry, the usage poller, the auth retrier, the proxy, streams) classifies
+/// here, so a permanent code deactivates an account whichever path saw it.
 public enum FailureCatalog {
     /// Codes that mean the credential or account is dead; only a re-login fixes them.
     public static let permanentCodes: Set<String> = [
@@ -20,43 +20,47 @@ public enum FailureCatalog {
     /// Code given when the auth retrier gives up after the ceiling.
     public static let retryExhaustedCode = "auth_retry_exhausted"
 
-    /// Classifies a non-success outcome; returns nil when the outcome is a usable success.
-    public static func classify(_ outcome: UpstreamOutcome, from endpoint: UpstreamEndpoint, now: Date) -> Failure? {
+    /// Classifies an outcome that its caller could not use. Total: a 2xx handed in here is an
+    /// answer the caller could not read, which is transient. `tokenIsFresh` says whether the
+    /// access token sent was just refreshed: only then can a 401 be held against the account.
+    public static func classify(_ outcome: UpstreamOutcome, from endpoint: UpstreamEndpoint, tokenIsFresh: Bool = false, now: Date) -> Failure {
         switch outcome {
         case .transport(let kind, let detail):
             return .transient(reason: "\(kind.rawValue): \(detail)")
         case .http(let status, let body):
-            return classify(status: status, body: body, from: endpoint, now: now)
+            return classify(status: status, error: UpstreamErrorBody(body), from: endpoint, tokenIsFresh: tokenIsFresh, now: now)
         }
     }
 
-    static func classify(status: Int, body: Data, from endpoint: UpstreamEndpoint, now: Date) -> Failure? {
-        let error = UpstreamErrorBody(body)
+    /// Classifies the error object of a `response.failed` event (the same codes as an HTTP answer;
+    /// anything else is a failure of that one response, transient for the account).
+    public static func classify(streamError error: JSONValue, now: Date) -> Failure {
+        let body = UpstreamErrorBody(streamError: error)
+        if let failure = accountVerdict(body, now: now) { return failure }
+        return .transient(reason: "response.failed" + (body.code.map { " (\($0))" } ?? ""))
+    }
+
+    static func classify(status: Int, error: UpstreamErrorBody, from endpoint: UpstreamEndpoint, tokenIsFresh: Bool, now: Date) -> Failure {
         if (200..<300).contains(status) {
-            // The token, usage and models endpoints answer JSON; anything else came from a proxy.
-            if endpoint == .responses || error.isJSON { return nil }
-            return .transient(reason: "HTTP \(status) with a non-JSON body")
+            return .transient(reason: "HTTP \(status) with an answer that could not be read")
         }
         // A server error says nothing about the credential, whatever its body claims.
         if status >= 500 {
             return .transient(reason: "HTTP \(status)")
         }
         let code = error.code
-        if let code, quotaCodes.contains(code) {
-            return .quotaExceeded(resetsAt: error.resetsAt(now: now))
+        if endpoint == .token {
+            // The auth server's 429 or quota answers are about its own load, never the plan's usage.
+            if status == 429 || code.map({ quotaCodes.contains($0) || rateLimitCodes.contains($0) }) == true {
+                return .transient(reason: "HTTP \(status)" + (code.map { " (\($0))" } ?? ""))
+            }
+        } else if status == 401 {
+            // A 401 with a token that may be stale asks for one refresh; the refresh decides.
+            guard tokenIsFresh else { return .unauthorized }
+            if let dead = deadAccount(error) { return dead }
+            return .rejectedFreshToken(reason: "HTTP 401 after a fresh token" + (code.map { " (\($0))" } ?? (error.message.map { ": \($0)" } ?? "")))
         }
-        if let code, rateLimitCodes.contains(code) {
-            return .rateLimited(resetsAt: error.resetsAt(now: now))
-        }
-        if status == 401, endpoint != .token {
-            return .unauthorized
-        }
-        if let code, permanentCodes.contains(code) {
-            return .permanent(code: code, message: error.message ?? "HTTP \(status)")
-        }
-        if error.saysAccountDeactivated {
-            return .permanent(code: "account_deactivated", message: error.message ?? "the account has been deactivated")
-        }
+        if let verdict = accountVerdict(error, now: now) { return verdict }
         if endpoint == .usage, status == 402 || status == 404 {
             let code = status == 402 ? "usage_payment_required" : "usage_not_found"
             return .permanent(code: code, message: error.message ?? "usage endpoint answered HTTP \(status)")
@@ -72,5 +76,23 @@ public enum FailureCatalog {
         }
         // HTML from a WAF, an empty body, a 403 on usage, an unknown code: not evidence of a dead account.
         return .transient(reason: "HTTP \(status)" + (code.map { " (\($0))" } ?? (error.isJSON ? "" : " without a JSON error")))
+    }
+
+    /// What an error body says about the account itself: a quota, a usage limit, or death.
+    private static func accountVerdict(_ error: UpstreamErrorBody, now: Date) -> Failure? {
+        if let code = error.code, quotaCodes.contains(code) { return .quotaExceeded(resetsAt: error.resetsAt(now: now)) }
+        if let code = error.code, rateLimitCodes.contains(code) { return .rateLimited(resetsAt: error.resetsAt(now: now)) }
+        return deadAccount(error)
+    }
+
+    /// A permanent code, or a body saying the account has been deactivated.
+    private static func deadAccount(_ error: UpstreamErrorBody) -> Failure? {
+        if let code = error.code, permanentCodes.contains(code) {
+            return .permanent(code: code, message: error.message ?? "upstream answered \(code)")
+        }
+        if error.saysAccountDeactivated {
+            return .permanent(code: "account_deactivated", message: error.message ?? "the account has been deactivated")
+        }
+        return nil
     }
 }

@@ -7,12 +7,12 @@ public enum EventSource: String, Sendable, Codable, CaseIterable {
 
 /// Something that happened to an account and may change its status.
 public enum LifecycleEvent: Sendable, Equatable {
-    /// A call to `endpoint` failed, seen by the `source` path; `accessTokenValid` says whether the
-    /// current access token can still be used.
-    case failed(Failure, at: UpstreamEndpoint, source: EventSource, accessTokenValid: Bool)
+    /// A call to `endpoint` failed, seen by the `source` path with `credential`; `accessTokenValid`
+    /// says whether the access token can still be used. It counts only while the account holds `credential`.
+    case failed(Failure, at: UpstreamEndpoint, source: EventSource, accessTokenValid: Bool, observedWith: ObservedCredential)
     /// A token refresh succeeded.
     case refreshed(source: EventSource)
-    /// Time passed a rate-limit reset.
+    /// Time passed the moment a rate limit or a cooldown ends.
     case resetPassed
     case paused
     case resumed
@@ -26,11 +26,28 @@ public struct LifecyclePolicy: Sendable, Equatable {
     public var authRetryCeiling: TimeInterval
     /// How long a rate limit lasts when neither the answer nor the usage window says.
     public var fallbackRateLimit: TimeInterval
+    /// The first cooldown after a 401 that survived a fresh token; each next one doubles, up to `maxCooldown`.
+    public var cooldown: TimeInterval
+    public var maxCooldown: TimeInterval
+    /// Retry times and cooldowns are spread by ± this fraction, so accounts that failed together do not retry together.
+    public var jitter: Double
 
-    public init(authRetryInterval: TimeInterval = Defaults.authRetryInterval, authRetryCeiling: TimeInterval = Defaults.authRetryCeiling, fallbackRateLimit: TimeInterval = 60) {
+    public init(
+        authRetryInterval: TimeInterval = Defaults.authRetryInterval, authRetryCeiling: TimeInterval = Defaults.authRetryCeiling,
+        fallbackRateLimit: TimeInterval = Defaults.fallbackRateLimit, cooldown: TimeInterval = Defaults.cooldown,
+        maxCooldown: TimeInterval = Defaults.maxCooldown, jitter: Double = Defaults.retryJitter
+    ) {
         self.authRetryInterval = authRetryInterval
         self.authRetryCeiling = authRetryCeiling
         self.fallbackRateLimit = fallbackRateLimit
+        self.cooldown = cooldown
+        self.maxCooldown = maxCooldown
+        self.jitter = jitter
+    }
+
+    /// `interval` spread by `draw` (in -1...1) times the jitter fraction.
+    func spread(_ interval: TimeInterval, _ draw: Double) -> TimeInterval {
+        interval * (1 + jitter * max(-1, min(1, draw)))
     }
 }
 
@@ -41,6 +58,8 @@ public struct Transition: Sendable, Equatable {
     public var cause: EventSource
     public var code: String?
     public var detail: String
+    /// For a move into `cooling`: the cooldown's unspread length, which the next cooldown doubles.
+    public var cooldown: TimeInterval?
 
     /// A transition into `deactivated` is the one thing that alerts the operator (once per episode).
     public var isDeactivation: Bool {
@@ -53,35 +72,50 @@ public struct Transition: Sendable, Equatable {
 public enum LifecycleDecision: Sendable, Equatable {
     case unchanged
     case change(Transition)
+    /// The verdict was observed with credentials the account no longer holds: nothing changes
+    /// (the store notes it in the audit log).
+    case ignoredStale(observed: ObservedCredential, current: ObservedCredential)
     /// An operator request that the rules do not allow, with the reason to show.
     case refused(String)
 }
 
 /// The only code that decides an account's status. Pure: the caller persists the decision.
 public enum Lifecycle {
-    public static func apply(_ event: LifecycleEvent, to account: Account, now: Date, policy: LifecyclePolicy = LifecyclePolicy()) -> LifecycleDecision {
+    /// `draw` (in -1...1) spreads the retry time or cooldown a decision sets; callers pass a random one.
+    public static func apply(_ event: LifecycleEvent, to account: Account, now: Date, policy: LifecyclePolicy = LifecyclePolicy(), draw: Double = 0) -> LifecycleDecision {
         let status = account.status
         func change(_ to: AccountStatus, _ cause: EventSource, code: String? = nil, _ detail: String) -> LifecycleDecision {
             to == status ? .unchanged : .change(Transition(from: status, to: to, cause: cause, code: code, detail: detail))
         }
         switch event {
-        case .failed(let failure, let endpoint, let source, let accessTokenValid):
-            return failed(failure, at: endpoint, source: source, accessTokenValid: accessTokenValid, account: account, now: now, policy: policy, change: change)
+        case .failed(let failure, let endpoint, let source, let accessTokenValid, let credential):
+            if case .deactivated = status { return .unchanged }  // one episode: nothing more to decide
+            guard account.tokens.holds(credential) else {
+                let current: ObservedCredential = switch credential {
+                case .refreshToken: .refreshToken(account.tokens.fingerprint)
+                case .accessToken: .accessToken(account.tokens.accessFingerprint)
+                }
+                return .ignoredStale(observed: credential, current: current)
+            }
+            return failed(failure, at: endpoint, source: source, accessTokenValid: accessTokenValid, account: account, now: now, policy: policy, draw: draw, change: change)
 
         case .refreshed(let source):
             guard case .authRetrying = status else { return .unchanged }
             return change(.active, source, "token refresh succeeded")
 
         case .resetPassed:
-            guard case .rateLimited(let resetsAt) = status, now >= resetsAt else { return .unchanged }
-            return change(.active, .clock, "rate limit reset passed")
+            switch status {
+            case .rateLimited(let resetsAt) where now >= resetsAt: return change(.active, .clock, "rate limit reset passed")
+            case .cooling(let until, _) where now >= until: return change(.active, .clock, "cooldown ended")
+            default: return .unchanged
+            }
 
         case .paused:
             switch status {
             case .paused: return .refused("account \(account.id) is already paused")
             case .deactivated(let code, _, _):
                 return .refused("account \(account.id) is deactivated (\(code)); it is out of rotation already. Log in again, then `switchboard accounts reactivate \(account.id)`")
-            case .active, .rateLimited, .authRetrying: return change(.paused, .cli, "paused by the operator")
+            case .active, .rateLimited, .authRetrying, .cooling: return change(.paused, .cli, "paused by the operator")
             }
 
         case .resumed:
@@ -91,8 +125,8 @@ public enum Lifecycle {
         case .reactivated(let force):
             switch status {
             case .active, .paused:
-                return .refused("account \(account.id) is \(status.name.rawValue); only deactivated, auth_retrying or rate_limited accounts can be reactivated")
-            case .rateLimited, .authRetrying:
+                return .refused("account \(account.id) is \(status.name.rawValue); only deactivated, auth_retrying, cooling or rate_limited accounts can be reactivated")
+            case .rateLimited, .authRetrying, .cooling:
                 return change(.active, .cli, "reactivated by the operator")
             case .deactivated(let code, _, let poisoned):
                 if poisoned == account.tokens.fingerprint.hex, !force {
@@ -105,10 +139,9 @@ public enum Lifecycle {
 
     private static func failed(
         _ failure: Failure, at endpoint: UpstreamEndpoint, source: EventSource, accessTokenValid: Bool, account: Account, now: Date, policy: LifecyclePolicy,
-        change: (AccountStatus, EventSource, String?, String) -> LifecycleDecision
+        draw: Double, change: (AccountStatus, EventSource, String?, String) -> LifecycleDecision
     ) -> LifecycleDecision {
         let status = account.status
-        if case .deactivated = status { return .unchanged }  // one episode: nothing more to decide
         switch failure {
         case .permanent(let code, let message):
             return change(.deactivated(code: code, reason: message, credentialFingerprint: account.tokens.fingerprint.hex), source, code, message)
@@ -116,7 +149,7 @@ public enum Lifecycle {
         case .rateLimited(let resetsAt), .quotaExceeded(let resetsAt):
             let until = resetsAt ?? account.usage?.exhaustedUntil.flatMap { $0 > now ? $0 : nil } ?? now.addingTimeInterval(policy.fallbackRateLimit)
             switch status {
-            case .active: break
+            case .active, .cooling: break
             case .rateLimited(let current) where until > current: break
             case .rateLimited, .paused, .authRetrying, .deactivated: return .unchanged
             }
@@ -127,19 +160,29 @@ public enum Lifecycle {
             // Only a failed refresh can take an account out (whichever path asked for it):
             // transient answers from the usage or responses endpoints never do.
             guard endpoint == .token else { return .unchanged }
-            if accessTokenValid, status == .active { return .unchanged }
+            // The access token still serves (a rate limit or cooldown ends on its own): retried later.
+            if accessTokenValid, [.active, .rateLimited, .cooling].contains(status.name) { return .unchanged }
+            let retryAt = now.addingTimeInterval(policy.spread(policy.authRetryInterval, draw))
             switch status {
             case .authRetrying(let since, _, _):
                 if now.timeIntervalSince(since) >= policy.authRetryCeiling {
                     let message = "refresh kept failing transiently for \(Int(policy.authRetryCeiling)) s (last: \(reason))"
                     return change(.deactivated(code: FailureCatalog.retryExhaustedCode, reason: message, credentialFingerprint: account.tokens.fingerprint.hex), source, FailureCatalog.retryExhaustedCode, message)
                 }
-                return change(.authRetrying(since: since, nextAt: now.addingTimeInterval(policy.authRetryInterval), lastError: reason), source, "transient", reason)
-            case .active, .rateLimited:
-                return change(.authRetrying(since: now, nextAt: now.addingTimeInterval(policy.authRetryInterval), lastError: reason), source, "transient", reason)
+                return change(.authRetrying(since: since, nextAt: retryAt, lastError: reason), source, "transient", reason)
+            case .active, .rateLimited, .cooling:
+                return change(.authRetrying(since: now, nextAt: retryAt, lastError: reason), source, "transient", reason)
             case .paused, .deactivated:
                 return .unchanged
             }
+
+        case .rejectedFreshToken(let reason):
+            guard status == .active else { return .unchanged }
+            let length = account.lastCooldown.map { min($0 * 2, policy.maxCooldown) } ?? policy.cooldown
+            let until = now.addingTimeInterval(policy.spread(length, draw))
+            guard case .change(var transition) = change(.cooling(until: until, reason: reason), source, "cooling", "\(reason); out of rotation for \(Int(length)) s") else { return .unchanged }
+            transition.cooldown = length
+            return .change(transition)
 
         case .unauthorized, .clientError:
             return .unchanged

@@ -8,6 +8,11 @@ struct UpstreamErrorBody {
         json = body.isEmpty ? nil : JSONValue(parsing: body)
     }
 
+    /// The error object of a `response.failed` event, read like an HTTP error body.
+    init(streamError error: JSONValue) {
+        json = ["error": error]
+    }
+
     var isJSON: Bool { json?.objectValue != nil }
 
     /// `error.code`, else `error` when it is a string, else `code`, else `error.type` (per upstream.md).

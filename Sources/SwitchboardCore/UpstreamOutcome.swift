@@ -26,8 +26,41 @@ public enum Failure: Error, Sendable, Equatable {
     case rateLimited(resetsAt: Date?)
     /// The plan's quota is used up until `resetsAt` (nil: unknown).
     case quotaExceeded(resetsAt: Date?)
-    /// 401 on a bearer endpoint: refresh once and retry once; the refresh decides.
+    /// 401 on a bearer endpoint with a token that may be stale: refresh once and retry once.
     case unauthorized
+    /// 401 that survived a fresh token without a permanent code: cool down, never refresh per request.
+    case rejectedFreshToken(reason: String)
     /// The client's request is wrong; pass it through, it says nothing about the account.
     case clientError(status: Int, code: String?, message: String)
+}
+
+extension Failure {
+    /// A short label for metrics and logs.
+    public var label: String {
+        switch self {
+        case .permanent: "permanent"
+        case .transient: "transient"
+        case .rateLimited: "rate_limited"
+        case .quotaExceeded: "quota_exceeded"
+        case .unauthorized: "unauthorized"
+        case .rejectedFreshToken: "rejected_fresh_token"
+        case .clientError: "client_error"
+        }
+    }
+
+    /// When the account can serve again, for a usage limit or an exhausted quota.
+    public var resetsAt: Date? {
+        switch self {
+        case .rateLimited(let at), .quotaExceeded(let at): at
+        case .permanent, .transient, .unauthorized, .rejectedFreshToken, .clientError: nil
+        }
+    }
+
+    /// A usage limit or an exhausted quota: another account may still serve the request.
+    public var isUsageLimit: Bool {
+        switch self {
+        case .rateLimited, .quotaExceeded: true
+        case .permanent, .transient, .unauthorized, .rejectedFreshToken, .clientError: false
+        }
+    }
 }

@@ -5,10 +5,11 @@ import SwitchboardCore
 import SwitchboardStore
 
 /// The gateway's view of the account pool: the latest accounts in memory, the balancer's snapshot,
-/// and the one door through which the gateway changes a status (`record`).
+/// and the one door through which the gateway reads or changes an account. Its store and balancer
+/// are its own: every write returns the account as it now stands, which is installed without re-reading.
 public final class AccountPool: Sendable {
-    public let store: AccountStore
-    public let balancer: Balancer
+    private let store: AccountStore
+    private let balancer: Balancer
     let policy: LifecyclePolicy
     let alerter: Alerter
     let logger: Logger
@@ -22,23 +23,64 @@ public final class AccountPool: Sendable {
         self.balancer = balancer
     }
 
-    /// Re-reads every account (after another process wrote) and publishes a new snapshot.
+    // MARK: Reading
+
+    public func account(_ id: String) -> Account? { accounts.withLock { $0[id] } }
+
+    public var all: [Account] { accounts.withLock { Array($0.values) } }
+
+    /// An active account for a request (sticky to `key` when it has one), or nil.
+    func pick(key: String?, excluding: Set<String> = []) -> String? { balancer.pick(key: key, excluding: excluding) }
+
+    /// How many accounts can be picked now.
+    var selectableCount: Int { balancer.selectableCount }
+
+    /// Fails when the database cannot answer a query.
+    func ping() throws { try store.ping() }
+
+    /// Tells when another process has committed.
+    func makeChangeCounter() throws -> ChangeCounter { try store.makeChangeCounter() }
+
+    /// The account as stored now (another process may have rotated or replaced its tokens), installed.
+    func latest(_ id: String) throws -> Account? {
+        guard let account = try store.account(id: id) else { return nil }
+        install(account)
+        return self.account(id) ?? account
+    }
+
+    // MARK: Loading
+
+    /// Brings the pool up to date with the database after another process wrote: only rows whose
+    /// version moved are read and decrypted, and a row never replaces a newer copy already installed.
     public func reload() throws {
-        let all = try store.accounts()
-        accounts.withLock { $0 = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) }) }
+        let versions = try store.versions()
+        let stale = accounts.withLock { all in
+            for id in all.keys where versions[id] == nil { all[id] = nil }
+            return versions.compactMap { id, version in (all[id]?.version ?? -1) < version ? id : nil }
+        }
+        let fresh = try store.accounts(ids: stale)
+        accounts.withLock { all in for account in fresh where Self.isNewer(account, than: all[account.id]) { all[account.id] = account } }
         publish()
     }
 
-    /// Re-reads one account (after this process wrote it). A new snapshot is published only when the
-    /// account's status or headroom tier changed: a token rotation or a usage poll that leaves both
-    /// alone costs no rebuild, which matters when a poll round touches thousands of accounts.
-    func reload(id: String) throws {
-        let account = try store.account(id: id)
-        let previous = accounts.withLock { all in
-            defer { all[id] = account }
-            return all[id]
+    /// Installs a copy of one account that this process just wrote or read. A new snapshot is published
+    /// only when its status or headroom tier changed: a rotation or usage poll that leaves both alone
+    /// costs no rebuild, which matters when a poll round touches thousands of accounts.
+    private func install(_ account: Account) {
+        let previous = accounts.withLock { all -> Account?? in
+            let previous = all[account.id]
+            guard Self.isNewer(account, than: previous) else { return .none }
+            all[account.id] = account
+            return .some(previous)
         }
-        if previous.map(Placement.init) != account.map(Placement.init) { publish() }
+        guard case .some(let replaced) = previous else { return }
+        if replaced.map(Placement.init) != Placement(account) { publish() }
+    }
+
+    /// A row re-created under the same id (removed, then imported) starts its versions again.
+    private static func isNewer(_ account: Account, than installed: Account?) -> Bool {
+        guard let installed else { return true }
+        return account.createdAt != installed.createdAt || account.version >= installed.version
     }
 
     /// What the balancer snapshot and the status metric depend on.
@@ -53,27 +95,30 @@ public final class AccountPool: Sendable {
     }
 
     private func publish() {
-        let candidates = accounts.withLock { all in
-            all.values.filter(\.status.isSelectable).map { Balancer.Candidate(id: $0.id, usedPercent: $0.usedPercent) }
+        let (candidates, byStatus) = accounts.withLock { all in
+            (all.values.filter(\.status.isSelectable).map { Balancer.Candidate(id: $0.id, usedPercent: $0.usedPercent) },
+             Dictionary(grouping: all.values, by: \.status.name).mapValues(\.count))
         }
         balancer.publish(candidates)
-        GatewayMetrics.accounts(byStatus: accounts.withLock { Dictionary(grouping: $0.values, by: \.status.name).mapValues(\.count) })
+        GatewayMetrics.accounts(byStatus: byStatus)
     }
 
-    public func account(_ id: String) -> Account? { accounts.withLock { $0[id] } }
+    // MARK: Writing
 
-    public var all: [Account] { accounts.withLock { Array($0.values) } }
-
-    /// Applies an event through `Lifecycle` (in the store's transaction), refreshes the snapshot,
+    /// Applies an event through `Lifecycle` (in the store's transaction), installs the result,
     /// logs the transition, and alerts once when it is a deactivation.
     @discardableResult
     public func record(_ event: LifecycleEvent, for id: String, now: Date = Date()) -> LifecycleDecision {
         do {
-            let decision = try store.apply(event, to: id, now: now, policy: policy)
-            guard case .change(let transition) = decision else { return decision }
-            try reload(id: id)
-            announce(transition, of: id)
-            return decision
+            let applied = try store.apply(event, to: id, now: now, policy: policy)
+            install(applied.account)
+            switch applied.decision {
+            case .change(let transition): announce(transition, of: applied.account)
+            case .ignoredStale(let observed, let current):
+                logger.info("stale verdict ignored", metadata: ["account": "\(id)", "observed": "\(observed)", "current": "\(current)"])
+            case .unchanged, .refused: break
+            }
+            return applied.decision
         } catch {
             logger.error("cannot record account event", metadata: ["account": "\(id)", "error": "\(error)"])
             return .unchanged
@@ -81,61 +126,88 @@ public final class AccountPool: Sendable {
     }
 
     /// One log line per transition, the metric, and the alert when it is a deactivation.
-    private func announce(_ transition: Transition, of id: String) {
+    private func announce(_ transition: Transition, of account: Account) {
         logger.info(
             "account status changed",
             metadata: [
-                "account": "\(id)", "from": "\(transition.from.name.rawValue)", "to": "\(transition.to.name.rawValue)",
+                "account": "\(account.id)", "from": "\(transition.from.name.rawValue)", "to": "\(transition.to.name.rawValue)",
                 "cause": "\(transition.cause.rawValue)", "code": "\(transition.code ?? "-")",
             ])
         GatewayMetrics.transition(transition)
-        if transition.isDeactivation, let account = account(id) { alerter.deactivated(account, transition) }
+        if transition.isDeactivation { alerter.deactivated(account, transition) }
     }
 
-    /// Persists refreshed tokens (compare-and-swap on the previous refresh token) and refreshes the snapshot.
-    func rotated(_ id: String, previous: CredentialFingerprint, to tokens: TokenSet, source: EventSource) -> AccountStore.RotationResult? {
+    /// Persists refreshed tokens (compare-and-swap on the previous refresh token, releasing `claim`)
+    /// and installs the account as it now stands.
+    func rotated(_ id: String, previous: CredentialFingerprint, to tokens: TokenSet, source: EventSource, releasing claim: String?) throws -> AccountStore.RotationResult {
+        let result = try store.rotateTokens(of: id, previous: previous, to: tokens, source: source, releasing: claim, policy: policy)
+        install(result.account)
+        switch result {
+        case .rotated(let account, .change(let transition)): announce(transition, of: account)
+        case .stale: logger.warning("refreshed tokens not saved: another writer rotated them first", metadata: ["account": "\(id)"])
+        case .rotated: break
+        }
+        return result
+    }
+
+    /// Stores a usage report.
+    func recordUsage(_ usage: UsageSnapshot, of id: String) throws {
+        if let account = try store.recordUsage(usage, of: id) { install(account) }
+    }
+
+    /// A success on an account that has been cooling down: its next cooldown starts from the beginning.
+    func served(_ id: String) {
+        guard account(id)?.lastCooldown != nil else { return }
         do {
-            let result = try store.rotateTokens(of: id, previous: previous, to: tokens, source: source, policy: policy)
-            try reload(id: id)
-            switch result {
-            case .rotated(_, .change(let transition)):
-                announce(transition, of: id)
-            case .stale:
-                logger.warning("refreshed tokens not saved: another writer rotated them first", metadata: ["account": "\(id)"])
-            case .rotated:
-                break
-            }
-            return result
+            if let account = try store.resetCooldownBackoff(of: id) { install(account) }
         } catch {
-            logger.error("cannot save refreshed tokens", metadata: ["account": "\(id)", "error": "\(error)"])
-            return nil
+            logger.error("cannot reset the cooldown backoff", metadata: ["account": "\(id)", "error": "\(error)"])
         }
     }
 
-    /// Puts rate-limited accounts whose reset has passed back into rotation.
-    func releaseExpiredRateLimits(now: Date = Date()) {
+    // MARK: Refresh claims (one refresh per account across processes)
+
+    func claimRefresh(_ id: String, holder: String) throws -> Bool {
+        try store.claimRefresh(of: id, holder: holder, lease: Defaults.refreshClaimLease)
+    }
+
+    func releaseRefresh(_ id: String, holder: String) {
+        do { try store.releaseRefresh(of: id, holder: holder) } catch {
+            logger.error("cannot release a refresh claim", metadata: ["account": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    func refreshClaimed(_ id: String) throws -> Bool { try store.refreshClaimed(id) }
+
+    // MARK: Time
+
+    /// Puts accounts whose rate limit or cooldown has ended back into rotation.
+    func releaseExpired(now: Date = Date()) {
         let due = accounts.withLock { all in
             all.values.compactMap { account -> String? in
-                if case .rateLimited(let resetsAt) = account.status, resetsAt <= now { return account.id }
-                return nil
+                switch account.status {
+                case .rateLimited(let until) where until <= now, .cooling(let until, _) where until <= now: account.id
+                default: nil
+                }
             }
         }
         for id in due { record(.resetPassed, for: id, now: now) }
     }
 
-    /// The answer when no account can be picked, per the table in the design.
+    /// The answer when no account can be picked: see `EmptyPool`.
     public func emptyPoolError(now: Date = Date()) -> GatewayError {
-        let all = self.all
-        let resets = all.compactMap { account -> Date? in
-            if case .rateLimited(let at) = account.status { return at }
-            return nil
+        EmptyPool(all).error(now: now)
+    }
+}
+
+extension EmptyPool {
+    /// The answer a client gets (status, code and `Retry-After` to the soonest recovery).
+    func error(now: Date) -> GatewayError {
+        switch self {
+        case .usageLimitReached(let resetsAt): .usageLimitReached(resetsAt: resetsAt, now: now)
+        case .authRetrying(let soonest): .authRetrying(nextRetry: soonest, now: now)
+        case .coolingDown(let soonest): .coolingDown(until: soonest, now: now)
+        case .noAccounts(let total): .noAccounts(total: total)
         }
-        if let earliest = resets.min() { return .usageLimitReached(resetsAt: earliest, now: now) }
-        let retries = all.compactMap { account -> Date? in
-            if case .authRetrying(_, let next, _) = account.status { return next }
-            return nil
-        }
-        if let next = retries.min() { return .authRetrying(nextRetry: next, now: now) }
-        return .noAccounts(total: all.count)
     }
 }

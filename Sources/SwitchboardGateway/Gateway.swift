@@ -32,7 +32,7 @@ public final class Gateway: Sendable {
         self.transport = transport
         self.logger = logger
         clients = UpstreamClients(
-            token: TokenClient(transport: transport, authBaseURL: configuration.authBaseURL),
+            token: TokenClient(transport: transport, authBaseURL: configuration.authBaseURL, timeout: .seconds(Defaults.tokenCallTimeout)),
             usage: UsageClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL),
             responses: ResponsesClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL),
             models: ModelsClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL))

@@ -89,7 +89,15 @@ public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
         let seconds = max(1, Int(nextRetry.timeIntervalSince(now).rounded(.up)))
         return GatewayError(
             status: .serviceUnavailable, type: "service_unavailable", code: "accounts_auth_retrying",
-            message: "No account is usable right now: their token refresh is failing transiently and is retried in \(seconds) s.",
+            message: "No account is usable right now: their token refresh is failing transiently; the first may be back in \(seconds) s.",
+            retryAfterSeconds: seconds)
+    }
+
+    public static func coolingDown(until: Date, now: Date) -> GatewayError {
+        let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+        return GatewayError(
+            status: .serviceUnavailable, type: "service_unavailable", code: "accounts_cooling_down",
+            message: "No account is usable right now: the upstream rejected freshly refreshed tokens, so the accounts are cooling down; the first is back in \(seconds) s (see `switchboard accounts list`).",
             retryAfterSeconds: seconds)
     }
 
@@ -116,14 +124,21 @@ public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
         GatewayError(status: .badGateway, type: "upstream_error", code: "upstream_unavailable", message: "The upstream failed on every account tried: \(detail)", retryAfterSeconds: 5)
     }
 
-    /// A failure the upstream reported inside its stream (`response.error`), for a client that did not stream.
-    public static func upstreamFailure(_ error: JSONValue) -> GatewayError {
+    /// A failure the upstream reported inside its stream (`response.error`, classified as `failure`),
+    /// for a client that did not stream. A usage limit keeps its code and says when it resets.
+    public static func upstreamFailure(_ error: JSONValue, _ failure: Failure, now: Date = Date()) -> GatewayError {
         let code = error["code"]?.stringValue
         let message = error["message"]?.stringValue ?? "The upstream failed the response."
-        if let code, FailureCatalog.rateLimitCodes.union(FailureCatalog.quotaCodes).contains(code) {
-            return GatewayError(status: .tooManyRequests, type: code, code: code, message: message, retryAfterSeconds: 60)
+        guard failure.isUsageLimit, let code else {
+            return GatewayError(status: .badGateway, type: "upstream_error", code: code ?? "response_failed", message: message)
         }
-        return GatewayError(status: .badGateway, type: "upstream_error", code: code ?? "response_failed", message: message)
+        var limited = GatewayError(status: .tooManyRequests, type: code, code: code, message: message, retryAfterSeconds: Int(Defaults.fallbackRateLimit))
+        if let resetsAt = failure.resetsAt {
+            let seconds = max(0, Int(resetsAt.timeIntervalSince(now).rounded(.up)))
+            limited.retryAfterSeconds = seconds
+            limited.extra = ["resets_at": .number(resetsAt.timeIntervalSince1970.rounded(.up)), "resets_in_seconds": .number(Double(seconds))]
+        }
+        return limited
     }
 
     public static func streamTruncated() -> GatewayError {

@@ -13,6 +13,7 @@ enum AccountRow {
         return Account(
             id: row["id"], chatgptAccountID: row["chatgpt_account_id"], chatgptUserID: row["chatgpt_user_id"],
             email: row["email"], planType: row["plan_type"], status: status(row), tokens: tokens, usage: usage(row),
+            lastCooldown: row["last_cooldown_seconds"], version: row["version"],
             createdAt: date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
             updatedAt: date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0))
     }
@@ -26,6 +27,7 @@ enum AccountRow {
         case .active: return .active
         case .rateLimited: return .rateLimited(resetsAt: until)
         case .authRetrying: return .authRetrying(since: since, nextAt: until, lastError: reason ?? code ?? "unknown")
+        case .cooling: return .cooling(until: until, reason: reason ?? "cooling down")
         case .paused: return .paused
         case .deactivated:
             return .deactivated(code: code ?? "unknown", reason: reason ?? "", credentialFingerprint: row["poisoned_fingerprint"] ?? "")
@@ -41,6 +43,8 @@ enum AccountRow {
             return [status.name.rawValue, nil, nil, nil, resetsAt.timeIntervalSince1970, nil]
         case .authRetrying(let since, let nextAt, let lastError):
             return [status.name.rawValue, "transient", lastError, since.timeIntervalSince1970, nextAt.timeIntervalSince1970, nil]
+        case .cooling(let until, let reason):
+            return [status.name.rawValue, "cooling", reason, nil, until.timeIntervalSince1970, nil]
         case .deactivated(let code, let reason, let fingerprint):
             return [status.name.rawValue, code, reason, nil, nil, fingerprint]
         }

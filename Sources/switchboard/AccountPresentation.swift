@@ -13,15 +13,18 @@ enum AccountPresentation {
         if case .authRetrying(_, let next, _) = account.status { nextRetry = next }
         var reason: JSONValue = .null
         if case .deactivated(_, let r, _) = account.status { reason = .string(r) }
+        var coolingUntil: Date? = nil
+        if case .cooling(let until, let r) = account.status { coolingUntil = until; reason = .string(r) }
         return [
             "id": .string(account.id),
             "email": account.email.map(JSONValue.string) ?? .null,
             "plan": account.planType.map(JSONValue.string) ?? .null,
             "status": .string(account.status.name.rawValue),
-            "status_code": account.status.code.map(JSONValue.string) ?? .null,
+            "status_code": account.status.detail.map(JSONValue.string) ?? .null,
             "status_reason": reason,
             "resets_at": date(resetsAt),
             "next_retry_at": date(nextRetry),
+            "cooling_until": date(coolingUntil),
             "last_refresh": date(account.tokens.lastRefreshAt),
             "access_expires_at": date(account.tokens.accessExpiresAt),
             "chatgpt_account_id": .string(account.chatgptAccountID),
@@ -33,7 +36,7 @@ enum AccountPresentation {
     }
 
     static func table(_ accounts: [Account]) -> String {
-        let header = ["ID", "EMAIL", "PLAN", "STATUS", "CODE", "LAST REFRESH", "USAGE 5H/WEEK", "RESETS"]
+        let header = ["ID", "EMAIL", "PLAN", "STATUS", "CODE/REASON", "LAST REFRESH", "USAGE 5H/WEEK", "UNTIL"]
         let rows = accounts.map { account -> [String] in
             let usage = account.usage.map { u in
                 "\(u.primary.map { "\(Int($0.usedPercent))%" } ?? "-")/\(u.secondary.map { "\(Int($0.usedPercent))%" } ?? "-")"
@@ -41,7 +44,7 @@ enum AccountPresentation {
             let resets = account.status.until.map(iso) ?? account.usage?.primary?.resetsAt.map(iso) ?? "-"
             return [
                 account.id, account.email ?? "-", account.planType ?? "-", account.status.name.rawValue,
-                account.status.code ?? "-", account.tokens.lastRefreshAt.map(iso) ?? "-", usage, resets,
+                account.status.detail ?? "-", account.tokens.lastRefreshAt.map(iso) ?? "-", usage, resets,
             ]
         }
         return render([header] + rows)

@@ -7,9 +7,9 @@ import SwitchboardStore
 func applyOperatorEvent(_ event: LifecycleEvent, reference: String, global: GlobalOptions, done: String) throws {
     let store = try global.openStore()
     let account = try store.find(reference)
-    switch try store.apply(event, to: account.id) {
+    switch try store.apply(event, to: account.id).decision {
     case .change(let transition): print("\(account.id) \(done) (\(transition.from.name.rawValue) → \(transition.to.name.rawValue))")
-    case .unchanged: print("\(account.id) unchanged (\(account.status.name.rawValue))")
+    case .unchanged, .ignoredStale: print("\(account.id) unchanged (\(account.status.name.rawValue))")
     case .refused(let why): throw CLIFailure(why)
     }
 }

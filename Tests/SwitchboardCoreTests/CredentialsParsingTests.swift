@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func fingerprintIsSHA256HexAndShowsSixteenCharacters() {
-        let fingerprint = CredentialFingerprint(refreshToken: "abc")
+        let fingerprint = CredentialFingerprint(of: "abc")
         #expect(fingerprint.hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(fingerprint.short == "ba7816bf8f01cfea")
         #expect("\(TokenSet(accessToken: "A", refreshToken: "abc", idToken: "I", lastRefreshAt: nil))".contains("ba7816bf8f01cfea"))

@@ -5,8 +5,8 @@ import Testing
 @Suite struct FailureCatalogTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func classify(_ status: Int, _ body: String, _ endpoint: UpstreamEndpoint = .token) -> Failure? {
-        FailureCatalog.classify(.http(status: status, body: Data(body.utf8)), from: endpoint, now: now)
+    func classify(_ status: Int, _ body: String, _ endpoint: UpstreamEndpoint = .token, fresh: Bool = false) -> Failure {
+        FailureCatalog.classify(.http(status: status, body: Data(body.utf8)), from: endpoint, tokenIsFresh: fresh, now: now)
     }
 
     @Test func theSetHoldsExactlyTheFifteenDocumentedCodesIncludingTokenExpired() {
@@ -43,10 +43,9 @@ import Testing
         }
     }
 
-    @Test func a2xxThatIsNotJSONIsTransientButJSONIsSuccess() {
-        #expect(classify(200, "<html>captive portal</html>") == .transient(reason: "HTTP 200 with a non-JSON body"))
-        #expect(classify(200, #"{"access_token":"x"}"#) == nil)
-        #expect(classify(200, "event: x\n\n", .responses) == nil)
+    @Test func theClassifierIsTotalAnUnusable2xxIsTransient() {
+        #expect(classify(200, "<html>captive portal</html>") == .transient(reason: "HTTP 200 with an answer that could not be read"))
+        #expect(classify(200, #"{"no_access_token":"x"}"#) == .transient(reason: "HTTP 200 with an answer that could not be read"))
     }
 
     @Test func transportFailuresAreTransient() {
@@ -69,8 +68,31 @@ import Testing
 
     @Test func a401OnBearerEndpointsMeansRefreshOnceNotDead() {
         #expect(classify(401, #"{"error":{"code":"token_expired"}}"#, .responses) == .unauthorized)
+        #expect(classify(401, #"{"error":{"code":"account_deactivated"}}"#, .responses) == .unauthorized)
         #expect(classify(401, "", .usage) == .unauthorized)
         #expect(classify(401, #"{"error":{"code":"token_expired","message":"m"}}"#, .token) == .permanent(code: "token_expired", message: "m"))
+    }
+
+    @Test func a401ThatSurvivesAFreshTokenIsPermanentWithACodeOrTheDeactivatedTextAndCoolingOtherwise() {
+        #expect(classify(401, #"{"error":{"code":"account_deactivated","message":"gone"}}"#, .responses, fresh: true) == .permanent(code: "account_deactivated", message: "gone"))
+        #expect(classify(401, #"{"detail":"Your OpenAI account has been deactivated"}"#, .usage, fresh: true)
+            == .permanent(code: "account_deactivated", message: "Your OpenAI account has been deactivated"))
+        #expect(classify(401, #"{"detail":"Unauthorized"}"#, .responses, fresh: true) == .rejectedFreshToken(reason: "HTTP 401 after a fresh token: Unauthorized"))
+        #expect(classify(401, "", .usage, fresh: true) == .rejectedFreshToken(reason: "HTTP 401 after a fresh token"))
+    }
+
+    @Test func theTokenEndpointsRateLimitsAndQuotaCodesAreTransientNeverAUsageLimit() {
+        #expect(classify(429, #"{"error":{"code":"rate_limit_exceeded"}}"#) == .transient(reason: "HTTP 429 (rate_limit_exceeded)"))
+        #expect(classify(429, "") == .transient(reason: "HTTP 429"))
+        #expect(classify(400, #"{"error":{"code":"usage_limit_reached"}}"#) == .transient(reason: "HTTP 400 (usage_limit_reached)"))
+        #expect(classify(403, #"{"error":{"code":"insufficient_quota"}}"#) == .transient(reason: "HTTP 403 (insufficient_quota)"))
+    }
+
+    @Test func streamFailuresAreClassifiedByTheirOwnFunction() {
+        #expect(FailureCatalog.classify(streamError: ["code": "usage_limit_reached", "resets_in_seconds": 30], now: now) == .rateLimited(resetsAt: now.addingTimeInterval(30)))
+        #expect(FailureCatalog.classify(streamError: ["code": "insufficient_quota"], now: now) == .quotaExceeded(resetsAt: nil))
+        #expect(FailureCatalog.classify(streamError: ["code": "account_deactivated", "message": "m"], now: now) == .permanent(code: "account_deactivated", message: "m"))
+        #expect(FailureCatalog.classify(streamError: ["code": "server_error"], now: now) == .transient(reason: "response.failed (server_error)"))
     }
 
     @Test func usageLimitCarriesTheResetFromResetsAtThenResetsInSeconds() {

@@ -6,6 +6,8 @@ import Testing
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let policy = LifecyclePolicy(authRetryInterval: 600, authRetryCeiling: 86_400, fallbackRateLimit: 60)
     var poison: String { Account.fixture().tokens.fingerprint.hex }
+    /// The refresh token the fixture account holds: verdicts observed with it count.
+    var held: ObservedCredential { .refreshToken(Account.fixture().tokens.fingerprint) }
 
     func apply(_ event: LifecycleEvent, _ status: AccountStatus, usage: UsageSnapshot? = nil) -> LifecycleDecision {
         Lifecycle.apply(event, to: .fixture(status: status, usage: usage), now: now, policy: policy)
@@ -18,7 +20,7 @@ import Testing
 
     @Test(arguments: EventSource.allCases)
     func aPermanentFailureDeactivatesWhicheverPathSawIt(source: EventSource) {
-        let decision = apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: source, accessTokenValid: true), .active)
+        let decision = apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: source, accessTokenValid: true, observedWith: held), .active)
         #expect(target(decision) == .deactivated(code: "token_expired", reason: "m", credentialFingerprint: poison))
         guard case .change(let transition) = decision else { return }
         #expect(transition.isDeactivation)
@@ -27,37 +29,37 @@ import Testing
 
     @Test func aDeactivatedAccountIsNotDeactivatedTwice() {
         let dead = AccountStatus.deactivated(code: "token_expired", reason: "m", credentialFingerprint: poison)
-        #expect(apply(.failed(.permanent(code: "invalid_grant", message: "x"), at: .token, source: .refresh, accessTokenValid: false), dead) == .unchanged)
-        #expect(apply(.failed(.rateLimited(resetsAt: nil), at: .responses, source: .responses, accessTokenValid: true), dead) == .unchanged)
+        #expect(apply(.failed(.permanent(code: "invalid_grant", message: "x"), at: .token, source: .refresh, accessTokenValid: false, observedWith: held), dead) == .unchanged)
+        #expect(apply(.failed(.rateLimited(resetsAt: nil), at: .responses, source: .responses, accessTokenValid: true, observedWith: held), dead) == .unchanged)
     }
 
     @Test func transientRefreshFailureKeepsActiveWhileAccessIsValid() {
-        #expect(apply(.failed(.transient(reason: "HTTP 500"), at: .token, source: .refresh, accessTokenValid: true), .active) == .unchanged)
+        #expect(apply(.failed(.transient(reason: "HTTP 500"), at: .token, source: .refresh, accessTokenValid: true, observedWith: held), .active) == .unchanged)
     }
 
     @Test func transientRefreshFailureWithExpiredAccessGoesToAuthRetrying() {
-        let decision = apply(.failed(.transient(reason: "HTTP 500"), at: .token, source: .refresh, accessTokenValid: false), .active)
+        let decision = apply(.failed(.transient(reason: "HTTP 500"), at: .token, source: .refresh, accessTokenValid: false, observedWith: held), .active)
         #expect(target(decision) == .authRetrying(since: now, nextAt: now.addingTimeInterval(600), lastError: "HTTP 500"))
     }
 
     @Test(arguments: [UpstreamEndpoint.usage, .responses, .models])
     func transientFailuresOutsideRefreshNeverChangeStatus(endpoint: UpstreamEndpoint) {
-        #expect(apply(.failed(.transient(reason: "HTTP 503"), at: endpoint, source: .usage, accessTokenValid: false), .active) == .unchanged)
+        #expect(apply(.failed(.transient(reason: "HTTP 503"), at: endpoint, source: .usage, accessTokenValid: false, observedWith: held), .active) == .unchanged)
     }
 
     /// The usage poller may be the one that started a shared refresh: the failure is still a refresh failure.
     @Test func aFailedRefreshCountsWhicheverPathAskedForIt() {
-        let decision = apply(.failed(.transient(reason: "HTTP 500"), at: .token, source: .usage, accessTokenValid: false), .active)
+        let decision = apply(.failed(.transient(reason: "HTTP 500"), at: .token, source: .usage, accessTokenValid: false, observedWith: held), .active)
         #expect(target(decision) == .authRetrying(since: now, nextAt: now.addingTimeInterval(600), lastError: "HTTP 500"))
     }
 
     @Test func authRetryingStaysUntilTheCeilingThenIsExhausted() {
         let since = now.addingTimeInterval(-3600)
         let retrying = AccountStatus.authRetrying(since: since, nextAt: now, lastError: "HTTP 500")
-        #expect(target(apply(.failed(.transient(reason: "timeout"), at: .token, source: .authRetry, accessTokenValid: false), retrying))
+        #expect(target(apply(.failed(.transient(reason: "timeout"), at: .token, source: .authRetry, accessTokenValid: false, observedWith: held), retrying))
             == .authRetrying(since: since, nextAt: now.addingTimeInterval(600), lastError: "timeout"))
         let old = AccountStatus.authRetrying(since: now.addingTimeInterval(-86_400), nextAt: now, lastError: "HTTP 500")
-        guard case .deactivated(let code, _, let fingerprint) = target(apply(.failed(.transient(reason: "timeout"), at: .token, source: .authRetry, accessTokenValid: false), old)) else {
+        guard case .deactivated(let code, _, let fingerprint) = target(apply(.failed(.transient(reason: "timeout"), at: .token, source: .authRetry, accessTokenValid: false, observedWith: held), old)) else {
             Issue.record("expected deactivation"); return
         }
         #expect(code == "auth_retry_exhausted")
@@ -72,16 +74,16 @@ import Testing
 
     @Test func rateLimitUsesTheAnswerThenTheUsageWindowThenSixtySeconds() {
         let at = now.addingTimeInterval(500)
-        #expect(target(apply(.failed(.rateLimited(resetsAt: at), at: .responses, source: .responses, accessTokenValid: true), .active)) == .rateLimited(resetsAt: at))
+        #expect(target(apply(.failed(.rateLimited(resetsAt: at), at: .responses, source: .responses, accessTokenValid: true, observedWith: held), .active)) == .rateLimited(resetsAt: at))
         let window = UsageSnapshot(primary: UsageWindow(usedPercent: 100, resetsAt: now.addingTimeInterval(900)), observedAt: now)
-        #expect(target(apply(.failed(.quotaExceeded(resetsAt: nil), at: .responses, source: .responses, accessTokenValid: true), .active, usage: window)) == .rateLimited(resetsAt: now.addingTimeInterval(900)))
-        #expect(target(apply(.failed(.rateLimited(resetsAt: nil), at: .responses, source: .responses, accessTokenValid: true), .active)) == .rateLimited(resetsAt: now.addingTimeInterval(60)))
+        #expect(target(apply(.failed(.quotaExceeded(resetsAt: nil), at: .responses, source: .responses, accessTokenValid: true, observedWith: held), .active, usage: window)) == .rateLimited(resetsAt: now.addingTimeInterval(900)))
+        #expect(target(apply(.failed(.rateLimited(resetsAt: nil), at: .responses, source: .responses, accessTokenValid: true, observedWith: held), .active)) == .rateLimited(resetsAt: now.addingTimeInterval(60)))
     }
 
     @Test func aLaterResetExtendsARateLimitAndAnEarlierOneDoesNot() {
         let limited = AccountStatus.rateLimited(resetsAt: now.addingTimeInterval(100))
-        #expect(target(apply(.failed(.rateLimited(resetsAt: now.addingTimeInterval(200)), at: .responses, source: .responses, accessTokenValid: true), limited)) == .rateLimited(resetsAt: now.addingTimeInterval(200)))
-        #expect(apply(.failed(.rateLimited(resetsAt: now.addingTimeInterval(50)), at: .responses, source: .responses, accessTokenValid: true), limited) == .unchanged)
+        #expect(target(apply(.failed(.rateLimited(resetsAt: now.addingTimeInterval(200)), at: .responses, source: .responses, accessTokenValid: true, observedWith: held), limited)) == .rateLimited(resetsAt: now.addingTimeInterval(200)))
+        #expect(apply(.failed(.rateLimited(resetsAt: now.addingTimeInterval(50)), at: .responses, source: .responses, accessTokenValid: true, observedWith: held), limited) == .unchanged)
     }
 
     @Test func theClockEndsARateLimitOnlyAfterTheReset() {
@@ -90,8 +92,8 @@ import Testing
     }
 
     @Test func unauthorizedAndClientErrorsChangeNothing() {
-        #expect(apply(.failed(.unauthorized, at: .responses, source: .responses, accessTokenValid: true), .active) == .unchanged)
-        #expect(apply(.failed(.clientError(status: 400, code: nil, message: "bad"), at: .responses, source: .responses, accessTokenValid: true), .active) == .unchanged)
+        #expect(apply(.failed(.unauthorized, at: .responses, source: .responses, accessTokenValid: true, observedWith: held), .active) == .unchanged)
+        #expect(apply(.failed(.clientError(status: 400, code: nil, message: "bad"), at: .responses, source: .responses, accessTokenValid: true, observedWith: held), .active) == .unchanged)
     }
 
     @Test func pauseAndResume() {

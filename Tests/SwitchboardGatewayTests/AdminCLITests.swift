@@ -101,7 +101,7 @@ import SwitchboardStore
         #expect(active.stderr.contains("active"))
         let store = try AccountStore.open(dataDirectory: directory, environment: [:])
         let id = try store.find("one@example.com").id
-        try store.apply(.failed(.permanent(code: "refresh_token_reused", message: "reused"), at: .token, source: .refresh, accessTokenValid: false), to: id)
+        try store.apply(.failed(.permanent(code: "refresh_token_reused", message: "reused"), at: .token, source: .refresh, accessTokenValid: false, observedWith: store.heldRefreshToken(id)), to: id)
         let listed = try list().first
         #expect(listed?["status"] == "deactivated")
         #expect(listed?["status_code"] == "refresh_token_reused")

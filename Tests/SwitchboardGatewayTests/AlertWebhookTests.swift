@@ -22,9 +22,10 @@ import SwitchboardCore
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
 
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: 60) { $0.alertWebhookURL = "http://127.0.0.1:\(port)/hook" }
+        let h = try await GatewayHarness.start(
+            emails: ["one@example.com"], startExpired: true, configure: { $0.alertWebhookURL = "http://127.0.0.1:\(port)/hook" },
+            prepare: { try $0.scriptRefresh("one@example.com", then: .error(code: "account_suspended", status: 401)) })
         defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", then: .error(code: "account_suspended", status: 401))
         for _ in 0..<20 { _ = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#) }
         #expect(await eventually { received.withLock { $0.count } >= 1 })
         // The call is made per deactivation transition, and there is exactly one of those.

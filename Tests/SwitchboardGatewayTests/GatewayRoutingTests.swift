@@ -64,7 +64,7 @@ import SwitchboardUpstream
         let h = try await GatewayHarness.start()
         defer { Task { await h.stop() } }
         for email in ["one@example.com", "two@example.com"] {
-            try h.store.apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: .refresh, accessTokenValid: false), to: try h.id(email))
+            try h.store.apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: .refresh, accessTokenValid: false, observedWith: h.store.heldRefreshToken(try h.id(email))), to: try h.id(email))
         }
         try h.gateway.pool.reload()
         let response = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#)
@@ -79,7 +79,7 @@ import SwitchboardUpstream
     @Test func authRetryingPoolAnswers503WithRetryAfter() async throws {
         let h = try await GatewayHarness.start(emails: ["one@example.com"])
         defer { Task { await h.stop() } }
-        try h.store.apply(.failed(.transient(reason: "HTTP 500"), at: .token, source: .refresh, accessTokenValid: false), to: try h.id("one@example.com"))
+        try h.store.apply(.failed(.transient(reason: "HTTP 500"), at: .token, source: .refresh, accessTokenValid: false, observedWith: h.store.heldRefreshToken(try h.id("one@example.com"))), to: try h.id("one@example.com"))
         try h.gateway.pool.reload()
         let response = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#)
         #expect(response.status == 503)

@@ -8,15 +8,15 @@ import SwitchboardStore
 @Suite(.serialized) struct LoginReloginTests {
     static let request = #"{"model":"gpt-5","input":"hi"}"#
 
-    /// `accessTokenLifetime` 60 s makes the gateway refresh before its first request (how the test kills an account).
     static func harness(_ emails: [String], accessTokenLifetime: TimeInterval? = nil) async throws -> GatewayHarness {
         try await GatewayHarness.start(emails: emails, accessTokenLifetime: accessTokenLifetime, mockConfiguration: MockUpstream.Configuration(deviceCodeInterval: 1))
     }
 
     @Test func reloginReactivatesADeactivatedAccountAndARunningServerUsesItWithinASecond() async throws {
-        let h = try await Self.harness(["one@example.com"], accessTokenLifetime: 60)
+        let h = try await Self.harness(["one@example.com"])
         defer { Task { await h.stop() } }
         try h.mock.scriptRefresh("one@example.com", [.error(code: "token_expired", status: 401)], then: .ok)
+        try h.mock.expireAccessToken(of: "one@example.com")
         #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
         let id = try h.id("one@example.com")
         guard case .deactivated(_, _, let poison) = try h.status("one@example.com") else { Issue.record("not deactivated"); return }

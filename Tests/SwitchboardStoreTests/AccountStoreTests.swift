@@ -51,7 +51,7 @@ import SwitchboardCore
     @Test func reimportReplacesTokensAndKeepsTheStatus() throws {
         let store = try fixture.open()
         let first = try store.importAccount(StoreFixture.authFile(refresh: "rt-a")).account
-        try store.apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: .refresh, accessTokenValid: false), to: first.id)
+        try store.apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: .refresh, accessTokenValid: false, observedWith: store.heldRefreshToken(first.id)), to: first.id)
         let again = try store.importAccount(StoreFixture.authFile(refresh: "rt-b"))
         #expect(again == .updated(again.account, credentialsChanged: true))
         #expect(again.account.tokens.refreshToken == "rt-b")
@@ -64,7 +64,7 @@ import SwitchboardCore
         let id = try store.importAccount(StoreFixture.authFile()).account.id
         let decisions = await withTaskGroup(of: LifecycleDecision.self) { group in
             for _ in 0..<20 {
-                group.addTask { (try? store.apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: .refresh, accessTokenValid: false), to: id)) ?? .unchanged }
+                group.addTask { (try? store.apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: .refresh, accessTokenValid: false, observedWith: store.heldRefreshToken(id)), to: id))?.decision ?? .unchanged }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }

@@ -18,17 +18,25 @@ struct StoreFixture {
         "eyJhbGciOiJub25lIn0.\(payload.encoded().base64URLEncodedString()).x"
     }
 
-    static func authFile(account: String = "acct-1", user: String = "user-1", email: String = "a@example.com", refresh: String = "rt-secret-1", access: String? = nil) throws -> CodexAuthFile {
+    static func authFile(account: String = "acct-1", user: String = "user-1", email: String = "a@example.com", refresh: String = "rt-secret-1", access: String? = nil, lastRefresh: Date? = nil) throws -> CodexAuthFile {
         let claims: JSONValue = [
             "email": .string(email), "exp": .number(Date().addingTimeInterval(3600).timeIntervalSince1970.rounded()),
             "https://api.openai.com/auth": ["chatgpt_account_id": .string(account), "chatgpt_user_id": .string(user), "chatgpt_plan_type": "plus"],
         ]
         let accessToken = access ?? jwt(claims.objectValue!.merging(["jti": .string("access-\(refresh)")]) { $1 }.json)
-        let text = #"{"tokens":{"id_token":"\#(jwt(claims))","access_token":"\#(accessToken)","refresh_token":"\#(refresh)","account_id":"\#(account)"}}"#
+        let last = lastRefresh.map { #","last_refresh":"\#(ISO8601DateFormatter().string(from: $0))""# } ?? ""
+        let text = #"{"tokens":{"id_token":"\#(jwt(claims))","access_token":"\#(accessToken)","refresh_token":"\#(refresh)","account_id":"\#(account)"}\#(last)}"#
         return try CodexAuthFile(data: Data(text.utf8))
     }
 }
 
 extension Dictionary where Key == String, Value == JSONValue {
     var json: JSONValue { .object(self) }
+}
+
+extension AccountStore {
+    /// The refresh token the account holds now: a verdict observed with it counts.
+    func heldRefreshToken(_ id: String) throws -> ObservedCredential {
+        .refreshToken(try account(id: id)!.tokens.fingerprint)
+    }
 }

@@ -3,7 +3,7 @@ import SwitchboardCore
 import SwitchboardUpstream
 
 /// Turns a Responses event stream into the one `response` object a non-streaming client expects.
-struct ResponseCollector {
+struct ResponseCollector: StreamCollector {
     /// The data of each `response.output_item.done`, parsed only if the final response needs them.
     private var items: [String] = []
 
@@ -15,8 +15,8 @@ struct ResponseCollector {
     /// finished items seen on the way fill it in.
     func result(for end: StreamEnd) throws(GatewayError) -> JSONValue {
         switch end {
-        case .failed(let error):
-            throw GatewayError.upstreamFailure(error)
+        case .failed(let error, let failure):
+            throw GatewayError.upstreamFailure(error, failure)
         case .completed(let completed):
             guard var response = completed?.objectValue else { throw .streamTruncated() }
             if (response["output"]?.arrayValue ?? []).isEmpty, !items.isEmpty {

@@ -9,6 +9,13 @@ struct OpenedStream: Sendable {
     let response: UpstreamResponse
     /// When the upstream request was sent.
     let sentAt: ContinuousClock.Instant
+    /// The access token the stream runs on: a verdict read from its events belongs to it.
+    let credential: ObservedCredential
+}
+
+/// Something that reads a whole event stream for a client that does not stream.
+protocol StreamCollector {
+    mutating func consume(_ events: [SSEEvent])
 }
 
 /// Opens a `/codex/responses` stream on some account: picks, gets a token, sends, and on a failure
@@ -19,79 +26,82 @@ struct ResponsesProxy: Sendable {
     let client: ResponsesClient
     let logger: Logger
 
-    func open(body: Data, headers: [HTTPHeader], stickyKey: String?, trace: RequestTrace) async throws(GatewayError) -> OpenedStream {
-        var tried: Set<String> = []
+    func open(body: Data, headers: [HTTPHeader], stickyKey: String?, trace: RequestTrace, excluding: Set<String> = []) async throws(GatewayError) -> OpenedStream {
+        var tried = excluding
         var lastProblem: String?
-        for _ in 0..<Defaults.maxAttempts {
-            guard let id = pool.balancer.pick(key: stickyKey, excluding: tried), let account = pool.account(id) else { break }
-            tried.insert(id)
+        var retriedStale = false
+        var attempts = 0
+        while attempts < Defaults.maxAttempts, let id = pool.pick(key: stickyKey, excluding: tried), let account = pool.account(id) {
+            attempts += 1
             trace.update { $0.account = id; $0.attempts += 1 }
-            let failure: Failure
+            var sentAt = ContinuousClock.now
+            let answer: AuthorizedAnswer<UpstreamResponse>
             do {
-                var token = try await credentials.accessToken(for: id)
-                var sentAt = ContinuousClock.now
-                var answer = await send(body, headers, token, account)
-                if case .failure(let rejection) = answer, rejection.failure == .unauthorized {
-                    // One refresh (shared with any concurrent caller), one retry on the same account.
-                    token = try await credentials.forceRefresh(for: id, after: token)
+                answer = try await credentials.withAuthRetry(id, endpoint: .responses, source: .responses) { token throws(UpstreamCallError) in
                     sentAt = ContinuousClock.now
-                    answer = await send(body, headers, token, account)
+                    return try await client.stream(body: body, accessToken: token, accountID: account.chatgptAccountID, headers: headers)
                 }
-                GatewayMetrics.upstreamHead(after: ContinuousClock.now - sentAt)
-                switch answer {
-                case .success(let response): return OpenedStream(accountID: id, response: response, sentAt: sentAt)
-                case .failure(let rejection):
-                    if case .clientError(let status, _, _) = rejection.failure, case .http(_, let body) = rejection.outcome {
-                        // The request itself is wrong: the client gets the upstream's own answer, no failover.
-                        throw GatewayError.passthrough(status: status, body: body)
-                    }
-                    failure = rejection.failure
-                }
-            } catch let error as GatewayError {
-                throw error
             } catch {
+                tried.insert(id)
                 lastProblem = "\(error)"
                 GatewayMetrics.failover(reason: "credentials")
                 continue
             }
-            switch failure {
-            case .unauthorized, .clientError:
-                lastProblem = "the upstream rejected a freshly refreshed token"
-                GatewayMetrics.failover(reason: "unauthorized")
-            case .permanent, .rateLimited, .quotaExceeded, .transient:
-                pool.record(.failed(failure, at: .responses, source: .responses, accessTokenValid: true), for: id)
-                lastProblem = "\(failure)"
-                GatewayMetrics.failover(reason: Self.reason(failure))
+            GatewayMetrics.upstreamHead(after: ContinuousClock.now - sentAt)
+            let rejection: Rejection
+            switch answer.result {
+            case .success(let response):
+                pool.served(id)
+                return OpenedStream(accountID: id, response: response, sentAt: sentAt, credential: answer.token.credential)
+            case .failure(let failed):
+                rejection = failed
             }
-            logger.debug("failing over", metadata: ["account": "\(id)", "failure": "\(failure)"])
+            if case .clientError(let status, _, _) = rejection.failure, case .http(_, let body) = rejection.outcome {
+                // The request itself is wrong: the client gets the upstream's own answer, no failover.
+                throw GatewayError.passthrough(status: status, body: body)
+            }
+            let decision = pool.record(.failed(rejection.failure, at: .responses, source: .responses, accessTokenValid: true, observedWith: answer.token.credential), for: id)
+            if case .ignoredStale = decision, !retriedStale {
+                // The attempt ran on credentials replaced meanwhile: once more on the same account with the current ones.
+                retriedStale = true
+                attempts -= 1
+                continue
+            }
+            tried.insert(id)
+            lastProblem = "\(rejection.failure)"
+            GatewayMetrics.failover(reason: rejection.failure.label)
+            logger.debug("failing over", metadata: ["account": "\(id)", "failure": "\(rejection.failure)"])
         }
-        if pool.balancer.selectableCount == 0 || tried.isEmpty { throw pool.emptyPoolError() }
+        if pool.selectableCount == 0 || tried.count == excluding.count { throw pool.emptyPoolError() }
         throw GatewayError.upstreamUnavailable(lastProblem ?? "no answer")
     }
 
-    /// A failed answer: what it means, and what it was (the body is passed through on client errors).
-    struct Rejection: Error {
-        let failure: Failure
-        let outcome: UpstreamOutcome
-    }
-
-    private func send(_ body: Data, _ headers: [HTTPHeader], _ token: String, _ account: Account) async -> Result<UpstreamResponse, Rejection> {
-        do {
-            return .success(try await client.stream(body: body, accessToken: token, accountID: account.chatgptAccountID, headers: headers))
-        } catch {
-            let failure = FailureCatalog.classify(error.outcome, from: .responses, now: Date()) ?? .transient(reason: "unexpected answer")
-            return .failure(Rejection(failure: failure, outcome: error.outcome))
+    /// Opens and reads a whole stream for a client that does not stream. A stream that ends in a usage
+    /// limit, a spent quota or a dead account fails over like an HTTP 429 would: nothing was sent yet.
+    func collect<Collector: StreamCollector>(
+        body: Data, headers: [HTTPHeader], stickyKey: String?, trace: RequestTrace, _ make: () -> Collector
+    ) async throws(GatewayError) -> (Collector, StreamEnd) {
+        var excluded: Set<String> = []
+        while true {
+            let opened = try await open(body: body, headers: headers, stickyKey: stickyKey, trace: trace, excluding: excluded)
+            var collector = make()
+            let end = await UpstreamEvents(opened: opened, pool: pool, trace: trace).events { collector.consume($0) }
+            if case .failed(_, let failure) = end, failure.movesOn, excluded.count + 1 < Defaults.maxAttempts {
+                excluded.insert(opened.accountID)
+                GatewayMetrics.failover(reason: failure.label)
+                continue
+            }
+            return (collector, end)
         }
     }
+}
 
-    static func reason(_ failure: Failure) -> String {
-        switch failure {
-        case .permanent: "permanent"
-        case .rateLimited: "rate_limited"
-        case .quotaExceeded: "quota_exceeded"
-        case .transient: "transient"
-        case .unauthorized: "unauthorized"
-        case .clientError: "client_error"
+extension Failure {
+    /// A failure about the account, not the request: another account may serve it.
+    var movesOn: Bool {
+        switch self {
+        case .rateLimited, .quotaExceeded, .permanent: true
+        case .transient, .unauthorized, .rejectedFreshToken, .clientError: false
         }
     }
 }

@@ -7,8 +7,8 @@ import SwitchboardUpstream
 enum StreamEnd: Sendable {
     /// `response.completed` or `response.incomplete` arrived, with its `response` object (parsed once, here).
     case completed(response: JSONValue?)
-    /// `response.failed` arrived, with its error object.
-    case failed(error: JSONValue)
+    /// `response.failed` arrived, with its error object and what it means for the account.
+    case failed(error: JSONValue, failure: Failure)
     /// The upstream closed or broke without a terminal event.
     case truncated(detail: String)
     /// The client went away; the upstream transfer was cancelled.
@@ -90,15 +90,11 @@ struct UpstreamEvents {
         }
         guard event.type == "response.failed" else { return .completed(response: response) }
         let error = response?["error"] ?? data?["error"] ?? ["message": "response failed"]
-        // Classified as a 4xx with this body, so only its code decides (usage limit, quota, dead account).
-        let failure = FailureCatalog.classify(.http(status: 400, body: (["error": error] as JSONValue).encoded()), from: .responses, now: Date())
-        switch failure {
-        case .rateLimited?, .quotaExceeded?, .permanent?:
-            pool.record(.failed(failure!, at: .responses, source: .responses, accessTokenValid: true), for: opened.accountID)
-        case .transient?, .unauthorized?, .clientError?, nil:
-            break
+        let failure = FailureCatalog.classify(streamError: error, now: Date())
+        if failure.movesOn {
+            pool.record(.failed(failure, at: .responses, source: .responses, accessTokenValid: true, observedWith: opened.credential), for: opened.accountID)
         }
-        return .failed(error: error)
+        return .failed(error: error, failure: failure)
     }
 }
 

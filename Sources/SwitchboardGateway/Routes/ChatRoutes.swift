@@ -20,17 +20,27 @@ struct ChatRoutes: Sendable {
         }
         let upstream = try ResponsesRequest(chat.body)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: upstream.promptCacheKey)
-        let opened = try await proxy.open(body: upstream.body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)
-        let events = UpstreamEvents(opened: opened, pool: proxy.pool, trace: context.trace)
-        return chat.stream ? stream(chat, opened, events, context) : try await collect(chat, events)
+        let headers = ForwardedHeaders.upstream(from: request.headers)
+        guard chat.stream else {
+            var (collected, end) = try await proxy.collect(body: upstream.body, headers: headers, stickyKey: key, trace: context.trace) {
+                Collected(completion: ChatCompletionCollector(model: chat.model))
+            }
+            if case .failed(let error, let failure) = end { throw GatewayError.upstreamFailure(error, failure) }
+            do { return JSONResponse.ok(try collected.completion.finish()) } catch {
+                throw GatewayError.upstreamFailure(error.object, FailureCatalog.classify(streamError: error.object, now: Date()))
+            }
+        }
+        let opened = try await proxy.open(body: upstream.body, headers: headers, stickyKey: key, trace: context.trace)
+        return stream(chat, opened, UpstreamEvents(opened: opened, pool: proxy.pool, trace: context.trace), context)
     }
 
-    private func collect(_ chat: TranslatedChatRequest, _ events: UpstreamEvents) async throws -> Response {
-        var collector = ChatCompletionCollector(model: chat.model)
-        _ = await events.events { events in
-            for event in events { collector.collect(event: event.type, data: Self.data(event)) }
+    /// A non-streaming chat completion gathered from the events.
+    private struct Collected: StreamCollector {
+        var completion: ChatCompletionCollector
+
+        mutating func consume(_ events: [SSEEvent]) {
+            for event in events { completion.collect(event: event.type, data: ChatRoutes.data(event)) }
         }
-        do { return JSONResponse.ok(try collector.finish()) } catch { throw GatewayError.upstreamFailure(error.object) }
     }
 
     private func stream(_ chat: TranslatedChatRequest, _ opened: OpenedStream, _ events: UpstreamEvents, _ context: GatewayContext) -> Response {

@@ -12,11 +12,11 @@ struct HealthRoutes: Sendable {
 
     func ready(_ request: Request, _ context: GatewayContext) -> Response {
         do {
-            try pool.store.ping()
+            try pool.ping()
         } catch {
             return JSONResponse.ok(["status": "unavailable", "reason": .string("the database does not answer: \(error)")], status: .serviceUnavailable)
         }
-        let active = pool.balancer.selectableCount
+        let active = pool.selectableCount
         guard active > 0 else {
             return JSONResponse.ok(["status": "unavailable", "reason": .string(pool.emptyPoolError().message)], status: .serviceUnavailable)
         }

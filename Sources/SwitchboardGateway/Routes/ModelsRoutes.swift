@@ -37,10 +37,10 @@ final class ModelsRoutes: Sendable {
     private func upstreamList() async throws -> Data {
         if let cached = cache.withLock({ $0 }), ContinuousClock.now - cached.at < Self.lifetime { return cached.body }
         var tried: Set<String> = []
-        while let id = pool.balancer.pick(key: nil, excluding: tried), let account = pool.account(id) {
+        while let id = pool.pick(key: nil, excluding: tried), let account = pool.account(id) {
             tried.insert(id)
             guard let token = try? await credentials.accessToken(for: id) else { continue }
-            if let body = try? await client.list(accessToken: token, accountID: account.chatgptAccountID, clientVersion: Self.clientVersion) {
+            if let body = try? await client.list(accessToken: token.value, accountID: account.chatgptAccountID, clientVersion: Self.clientVersion) {
                 cache.withLock { $0 = (ContinuousClock.now, body) }
                 return body
             }

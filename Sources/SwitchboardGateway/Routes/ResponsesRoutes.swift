@@ -28,11 +28,13 @@ struct ResponsesRoutes: Sendable {
     func responses(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let parsed = try ResponsesRequest(parsing: try await RequestBody.read(request, limit: maxBodyBytes))
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: parsed.promptCacheKey)
-        let opened = try await proxy.open(body: parsed.body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)
-        if parsed.clientWantsStream { return relay(opened, request, context, route: "/v1/responses") }
-        var collector = ResponseCollector()
-        let end = await events(opened, context).events { collector.consume($0) }
-        return try JSONResponse.ok(collector.result(for: end))
+        let headers = ForwardedHeaders.upstream(from: request.headers)
+        guard parsed.clientWantsStream else {
+            let (collector, end) = try await proxy.collect(body: parsed.body, headers: headers, stickyKey: key, trace: context.trace) { ResponseCollector() }
+            return try JSONResponse.ok(collector.result(for: end))
+        }
+        let opened = try await proxy.open(body: parsed.body, headers: headers, stickyKey: key, trace: context.trace)
+        return relay(opened, request, context, route: "/v1/responses")
     }
 
     private func events(_ opened: OpenedStream, _ context: GatewayContext) -> UpstreamEvents {

@@ -16,7 +16,7 @@ public struct PoolWatcher: Service {
     public init(pool: AccountPool, access: ClientAccess, interval: TimeInterval, logger: Logger) throws {
         self.pool = pool
         self.access = access
-        self.counter = try pool.store.makeChangeCounter()
+        self.counter = try pool.makeChangeCounter()
         self.interval = interval
         self.logger = logger
     }
@@ -37,7 +37,7 @@ public struct PoolWatcher: Service {
             } catch {
                 logger.error("cannot watch the database", metadata: ["error": "\(error)"])
             }
-            pool.releaseExpiredRateLimits()
+            pool.releaseExpired()
         }
     }
 }

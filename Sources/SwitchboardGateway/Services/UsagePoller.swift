@@ -36,31 +36,19 @@ public struct UsagePoller: Service {
     func poll(_ id: String) async {
         guard let account = pool.account(id) else { return }
         do {
-            var token = try await credentials.accessToken(for: id, source: .usage)
-            var answer = await fetch(token, account)
-            if case .failure(.unauthorized) = answer {
-                token = try await credentials.forceRefresh(for: id, after: token, source: .usage)
-                answer = await fetch(token, account)
+            let answer = try await credentials.withAuthRetry(id, endpoint: .usage, source: .usage) { token throws(UpstreamCallError) in
+                try await client.fetch(accessToken: token, accountID: account.chatgptAccountID)
             }
-            switch answer {
+            switch answer.result {
             case .success(let usage):
-                try pool.store.recordUsage(usage, of: id)
-                try pool.reload(id: id)
-            case .failure(let failure):
+                try pool.recordUsage(usage, of: id)
+            case .failure(let rejection):
                 // 403 and transient answers are not evidence against the account: Lifecycle ignores them.
-                pool.record(.failed(failure, at: .usage, source: .usage, accessTokenValid: true), for: id)
-                logger.debug("usage poll failed", metadata: ["account": "\(id)", "failure": "\(failure)"])
+                pool.record(.failed(rejection.failure, at: .usage, source: .usage, accessTokenValid: true, observedWith: answer.token.credential), for: id)
+                logger.debug("usage poll failed", metadata: ["account": "\(id)", "failure": "\(rejection.failure)"])
             }
         } catch {
             logger.debug("usage poll skipped", metadata: ["account": "\(id)", "error": "\(error)"])
-        }
-    }
-
-    private func fetch(_ token: String, _ account: Account) async -> Result<UsageSnapshot, Failure> {
-        do {
-            return .success(try await client.fetch(accessToken: token, accountID: account.chatgptAccountID))
-        } catch {
-            return .failure(FailureCatalog.classify(error.outcome, from: .usage, now: Date()) ?? .transient(reason: "unreadable usage report"))
         }
     }
 }

@@ -61,6 +61,7 @@ struct AccountsLogin: AsyncParsableCommand {
         switch result {
         case .created: print("logged in: added \(who), credential \(file.tokens.fingerprint.short)")
         case .updated: print("logged in: new credentials for \(who), credential \(file.tokens.fingerprint.short)")
+        case .keptNewer(_, let reason): throw CLIFailure("the new login was not saved for \(who): \(reason)")
         }
         try bringBack(saved, store: store)
     }
@@ -68,11 +69,11 @@ struct AccountsLogin: AsyncParsableCommand {
     /// Fresh credentials fix what a re-login can fix: a deactivated or auth_retrying account goes back into rotation.
     private func bringBack(_ account: Account, store: AccountStore) throws {
         switch account.status {
-        case .deactivated, .authRetrying:
-            switch try store.apply(.reactivated(force: false), to: account.id) {
+        case .deactivated, .authRetrying, .cooling:
+            switch try store.apply(.reactivated(force: false), to: account.id).decision {
             case .change(let transition):
                 print("reactivated \(account.id) (\(transition.from.name.rawValue) → \(transition.to.name.rawValue)); a running server uses it within a second")
-            case .unchanged: break
+            case .unchanged, .ignoredStale: break
             case .refused(let why): throw CLIFailure("the credentials were saved but \(account.id) was not reactivated: \(why)")
             }
         case .paused:

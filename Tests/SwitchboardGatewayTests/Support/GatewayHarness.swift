@@ -20,6 +20,8 @@ final class GatewayHarness: Sendable {
     static func start(
         emails: [String] = ["one@example.com", "two@example.com"],
         accessTokenLifetime: TimeInterval? = nil,
+        loggedInAgo: TimeInterval = 3600,
+        startExpired: Bool = false,
         mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
         configure: (inout Configuration) -> Void = { _ in },
         prepare: (MockUpstream) throws -> Void = { _ in }
@@ -35,7 +37,13 @@ final class GatewayHarness: Sendable {
         configure(&configuration)
         let store = try AccountStore.open(dataDirectory: directory, environment: [:])
         for email in emails {
-            let file = try mock.createAccount(email: email, accessTokenLifetime: accessTokenLifetime)
+            var file = try mock.createAccount(email: email, accessTokenLifetime: accessTokenLifetime)
+            // Logged in an hour ago: a token obtained a moment ago is "fresh", and a 401 on a fresh
+            // token is held against the account instead of asking for a refresh.
+            file.lastRefresh = Date().addingTimeInterval(-loggedInAgo)
+            // Only the imported copy looks expired: the gateway must refresh first, and the tokens the
+            // mock issues afterwards live normally.
+            if startExpired { file.tokens.accessToken = Self.expired(file.tokens.accessToken) }
             _ = try store.importAccount(try SwitchboardCore.CodexAuthFile(data: JSONEncoder().encode(file)))
         }
         // Scripts set before the gateway starts: its first usage poll may already refresh.
@@ -45,6 +53,18 @@ final class GatewayHarness: Sendable {
         let gateway = try Gateway(configuration: configuration, store: store, transport: transport, logger: logger)
         let running = try await gateway.start()
         return GatewayHarness(mock: mock, store: store, gateway: gateway, running: running, dataDirectory: directory, logs: logs)
+    }
+
+    /// The same JWT with `exp` an hour in the past.
+    static func expired(_ jwt: String) -> String {
+        var parts = jwt.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard parts.count == 3, let data = Data(base64Encoded: base64), var payload = JSONValue(parsing: data)?.objectValue else { return jwt }
+        payload["exp"] = .number((Date().timeIntervalSince1970 - 3600).rounded())
+        parts[1] = JSONValue.object(payload).encoded().base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return parts.joined(separator: ".")
     }
 
     private init(mock: MockUpstream, store: AccountStore, gateway: Gateway, running: RunningGateway, dataDirectory: URL, logs: LogCapture) {

@@ -1,0 +1,9 @@
+import SwitchboardCore
+import SwitchboardStore
+
+extension AccountStore {
+    /// The refresh token the account holds now: a verdict observed with it counts.
+    func heldRefreshToken(_ id: String) throws -> ObservedCredential {
+        .refreshToken(try account(id: id)!.tokens.fingerprint)
+    }
+}

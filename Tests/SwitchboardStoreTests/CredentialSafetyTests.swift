@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+import SwitchboardCore
+@testable import SwitchboardStore
+
+/// Refresh claims, safe re-import, stale verdicts and row versions in the store.
+@Suite struct CredentialSafetyTests {
+    let fixture = StoreFixture()
+
+    @Test func aRefreshClaimIsExclusiveUntilReleasedOrExpiredAndARotationReleasesIt() throws {
+        let store = try fixture.open()
+        let account = try store.importAccount(StoreFixture.authFile(refresh: "rt-1")).account
+        #expect(try store.claimRefresh(of: account.id, holder: "gateway", lease: 30))
+        #expect(try store.claimRefresh(of: account.id, holder: "cli", lease: 30) == false)
+        #expect(try store.claimRefresh(of: account.id, holder: "gateway", lease: 30), "the holder may renew")
+        #expect(try store.refreshClaimed(account.id))
+        let rotated = TokenSet(accessToken: "a2", refreshToken: "rt-2", idToken: "i2", lastRefreshAt: Date())
+        _ = try store.rotateTokens(of: account.id, previous: account.tokens.fingerprint, to: rotated, source: .refresh, releasing: "gateway")
+        #expect(try store.refreshClaimed(account.id) == false)
+        #expect(try store.claimRefresh(of: account.id, holder: "cli", lease: 30))
+        // A holder that died: its claim lapses.
+        #expect(try store.claimRefresh(of: account.id, holder: "gateway", lease: 30, now: Date().addingTimeInterval(60)))
+    }
+
+    @Test func importingARefreshTokenThisStoreRotatedAwayChangesNothingUnlessForced() throws {
+        let store = try fixture.open()
+        let original = try StoreFixture.authFile(refresh: "rt-1")
+        let account = try store.importAccount(original).account
+        let live = TokenSet(accessToken: "a2", refreshToken: "rt-2", idToken: "i2", lastRefreshAt: Date())
+        _ = try store.rotateTokens(of: account.id, previous: account.tokens.fingerprint, to: live, source: .refresh)
+        guard case .keptNewer(_, let reason) = try store.importAccount(original) else { Issue.record("the spent token was imported"); return }
+        #expect(reason.contains("already rotated away"))
+        #expect(try store.account(id: account.id)?.tokens.refreshToken == "rt-2")
+        guard case .updated(_, true) = try store.importAccount(original, force: true) else { Issue.record("--force must import"); return }
+        #expect(try store.account(id: account.id)?.tokens.refreshToken == "rt-1")
+    }
+
+    @Test func importingCredentialsWithAnOlderLastRefreshChangesNothing() throws {
+        let store = try fixture.open()
+        let id = try store.importAccount(StoreFixture.authFile(refresh: "rt-new", lastRefresh: Date())).account.id
+        guard case .keptNewer(_, let reason) = try store.importAccount(StoreFixture.authFile(refresh: "rt-older", lastRefresh: Date().addingTimeInterval(-86_400))) else {
+            Issue.record("older credentials were imported"); return
+        }
+        #expect(reason.contains("older"))
+        #expect(try store.account(id: id)?.tokens.refreshToken == "rt-new")
+        guard case .updated(_, true) = try store.importAccount(StoreFixture.authFile(refresh: "rt-newest", lastRefresh: Date().addingTimeInterval(10))) else {
+            Issue.record("newer credentials must be imported"); return
+        }
+    }
+
+    @Test func aStaleVerdictChangesNothingButAnAuditEntryNamingBothCredentials() throws {
+        let store = try fixture.open()
+        let account = try store.importAccount(StoreFixture.authFile(refresh: "rt-old")).account
+        let old = ObservedCredential.refreshToken(account.tokens.fingerprint)
+        _ = try store.importAccount(StoreFixture.authFile(refresh: "rt-relogin"))
+        let applied = try store.apply(.failed(.permanent(code: "invalid_grant", message: "m"), at: .token, source: .refresh, accessTokenValid: false, observedWith: old), to: account.id)
+        #expect(applied.account.status == .active)
+        let entry = try #require(try store.events(accountID: account.id).last)
+        #expect(entry.code == "stale_verdict_ignored")
+        #expect(entry.detail?.contains(account.tokens.fingerprint.short) == true)
+        #expect(entry.detail?.contains(CredentialFingerprint(of: "rt-relogin").short) == true)
+    }
+
+    @Test func everyWriteBumpsTheRowVersion() throws {
+        let store = try fixture.open()
+        let account = try store.importAccount(StoreFixture.authFile()).account
+        let applied = try store.apply(.paused, to: account.id)
+        #expect(applied.account.version > account.version)
+        let usage = try #require(try store.recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 5), observedAt: Date()), of: account.id))
+        #expect(usage.version > applied.account.version)
+        #expect(try store.versions()[account.id] == usage.version)
+    }
+}
