@@ -66,7 +66,7 @@ public final class AccountPool: Sendable {
     /// Installs a copy of one account that this process just wrote or read. A new snapshot is published
     /// only when its status or headroom tier changed: a rotation or usage poll that leaves both alone
     /// costs no rebuild, which matters when a poll round touches thousands of accounts.
-    private func install(_ account: Account) {
+    func install(_ account: Account) {
         let previous = accounts.withLock { all -> Account?? in
             let previous = all[account.id]
             guard Self.isNewer(account, than: previous) else { return .none }
