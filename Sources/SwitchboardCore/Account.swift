@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// One pooled ChatGPT seat. Identity is (chatgpt account id, chatgpt user id): a workspace can hold several seats.
@@ -44,8 +43,7 @@ public struct Account: Sendable, Equatable, Identifiable {
 
     /// The stable local id of an identity: 12 hex characters of SHA-256("account:user").
     public static func id(accountID: String, userID: String) -> String {
-        let digest = SHA256.hash(data: Data("\(accountID):\(userID)".utf8))
-        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+        String(Secrets.sha256Hex("\(accountID):\(userID)").prefix(12))
     }
 }
 

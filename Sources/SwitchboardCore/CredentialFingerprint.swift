@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// SHA-256 of a token, hex. The only form in which a credential may be shown or logged.
@@ -6,7 +5,7 @@ public struct CredentialFingerprint: Sendable, Hashable, CustomStringConvertible
     public let hex: String
 
     public init(of token: String) {
-        hex = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex = Secrets.sha256Hex(token)
     }
 
     public init(hex: String) { self.hex = hex }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import NIOCore
 import Synchronization
 import SwitchboardStore
@@ -45,7 +46,7 @@ public final class ClientAccess: Sendable {
         let presented = Self.bytes(hex: AccountStore.hashAPIKey(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)))
         // Compare against every key, in time independent of where (or whether) it matches.
         var match: String?
-        for key in keys where Self.constantTimeEqual(key.hash, presented) { match = key.id }
+        for key in keys where Secrets.constantTimeEqual(key.hash, presented) { match = key.id }
         guard let match else { return .missingOrInvalidKey }
         used.withLock { _ = $0.insert(match) }
         return .allowed
@@ -65,13 +66,6 @@ public final class ClientAccess: Sendable {
     /// Whether a listen address is loopback (for the refusal to bind elsewhere without keys).
     public static func isLoopbackHost(_ host: String) -> Bool {
         host == "localhost" || host.hasPrefix("127.") || host == "::1"
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 
     static func bytes(hex: String) -> [UInt8] {

@@ -29,7 +29,7 @@ public struct APIKeyRecord: Sendable, Equatable, FetchableRecord {
 extension AccountStore {
     /// SHA-256 hex of a presented key: what is stored and compared.
     public static func hashAPIKey(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Secrets.sha256Hex(key)
     }
 
     /// Creates a key and returns it with its record; the key is never readable again.

@@ -1,12 +1,12 @@
 /// `application/x-www-form-urlencoded` bodies and query values.
-enum FormEncoding {
+public enum FormEncoding {
     /// `name=value&…`, each side percent-encoded.
-    static func encode(_ fields: [(String, String)]) -> String {
+    public static func encode(_ fields: [(String, String)]) -> String {
         fields.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
     }
 
     /// Percent-encodes every byte except the unreserved ones (`A-Z a-z 0-9 - . _ ~`).
-    static func percentEncode(_ value: String) -> String {
+    public static func percentEncode(_ value: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(value.utf8.count)

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// The query the authorization server appends to the redirect URI: `code` and `state`, or `error`.
 /// It arrives either at the local listener or pasted by the person (`--no-browser`).
@@ -28,7 +29,7 @@ struct AuthorizationCallback: Sendable, Equatable {
 
     /// The authorization code, once `state` is the one this login sent. Every refusal says that nothing was written.
     func authorizationCode(expectedState: String) throws(CLIFailure) -> String {
-        guard let state = parameters["state"], constantTimeEquals(state, expectedState) else {
+        guard let state = parameters["state"], Secrets.constantTimeEqual(state, expectedState) else {
             throw CLIFailure("login refused: the callback's `state` does not match this login (a stale or forged callback); nothing was written. Run `switchboard accounts login` again")
         }
         if let error = parameters["error"] {
@@ -40,11 +41,4 @@ struct AuthorizationCallback: Sendable, Equatable {
         }
         return code
     }
-}
-
-/// Compares without stopping at the first difference, so timing says nothing about the secret.
-func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-    let x = Array(a.utf8), y = Array(b.utf8)
-    guard x.count == y.count else { return false }
-    return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
 }

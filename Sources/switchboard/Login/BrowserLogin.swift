@@ -31,7 +31,7 @@ struct BrowserLogin {
             ("code_challenge", pkce.challenge), ("code_challenge_method", "S256"),
             ("id_token_add_organizations", "true"), ("codex_cli_simplified_flow", "true"), ("state", state),
         ]
-        let query = parameters.map { "\($0)=\(Self.percentEncode($1))" }.joined(separator: "&")
+        let query = parameters.map { "\($0)=\(FormEncoding.percentEncode($1))" }.joined(separator: "&")
         let base = client.authBaseURL.hasSuffix("/") ? String(client.authBaseURL.dropLast()) : client.authBaseURL
         return base + "/oauth/authorize?" + query
     }
@@ -86,11 +86,5 @@ struct BrowserLogin {
 
     private var timedOut: CLIFailure {
         CLIFailure("login timed out: no callback within \(LoginWaiting.describe(timeout)); nothing was written. Run `switchboard accounts login` again (or use --device)")
-    }
-
-    /// RFC 3986 unreserved characters stay; everything else is %-encoded (a space is %20).
-    static func percentEncode(_ text: String) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }
