@@ -13,9 +13,8 @@ import SwitchboardUpstream
     /// RT1's refresh is in flight when the person logs in again; RT1 then fails permanently. The verdict
     /// belongs to RT1: the account keeps the new credentials, active and not poisoned.
     @Test func aReloginDuringAFailingRefreshKeepsTheNewCredentialsActiveAndUnpoisoned() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], startExpired: true)
+        let h = try await GatewayHarness.start(emails: ["one@example.com"], startExpired: true, prepare: { try $0.scriptRefresh("one@example.com", [.slowOAuthError(milliseconds: 1500, error: "invalid_grant")], then: .ok) })
         defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", [.slowOAuthError(milliseconds: 1500, error: "invalid_grant")], then: .ok)
         let old = try h.store.find("one@example.com").tokens
         async let first = h.send("POST", "/v1/responses", body: Self.request)
         #expect(await h.mock.waitForCounters { $0.accounts.values.first?.tokenCalls == 1 })
@@ -88,9 +87,8 @@ import SwitchboardUpstream
 
     /// `429 rate_limit_exceeded` from `/oauth/token` is the auth server's load, not a usage limit.
     @Test func aTokenEndpoint429IsTransientAuthRetryingNotRateLimited() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], startExpired: true)
+        let h = try await GatewayHarness.start(emails: ["one@example.com"], startExpired: true, prepare: { try $0.scriptRefresh("one@example.com", then: .error(code: "rate_limit_exceeded", status: 429)) })
         defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", then: .error(code: "rate_limit_exceeded", status: 429))
         let response = try await h.send("POST", "/v1/responses", body: Self.request)
         #expect(response.status == 503)
         #expect(response.json?["error"]?["code"] == "accounts_auth_retrying")
@@ -122,9 +120,8 @@ import SwitchboardUpstream
 
     /// `accounts reactivate` on an auth_retrying account whose verification refresh brings it back exits 0.
     @Test func reactivateExitsZeroWhenItsVerificationBroughtTheAccountBack() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], startExpired: true)
+        let h = try await GatewayHarness.start(emails: ["one@example.com"], startExpired: true, prepare: { try $0.scriptRefresh("one@example.com", then: .serverError(status: 500)) })
         defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", then: .serverError(status: 500))
         #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
         #expect(try h.status("one@example.com").name == .authRetrying)
         try h.mock.scriptRefresh("one@example.com", then: .ok)
@@ -137,9 +134,8 @@ import SwitchboardUpstream
     /// The CLI's verification refresh waits for a running server's refresh of the same account (the
     /// refresh claim) and uses its result: the refresh token is presented once.
     @Test func theCLIVerificationAndTheServersRefreshNeverPresentOneRefreshTokenTwice() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], startExpired: true)
+        let h = try await GatewayHarness.start(emails: ["one@example.com"], startExpired: true, prepare: { try $0.scriptRefresh("one@example.com", [.slow(milliseconds: 1000)], then: .serverError(status: 500)) })
         defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", [.slow(milliseconds: 1000)], then: .serverError(status: 500))
         let before = try h.store.find("one@example.com").tokens.refreshToken
         async let served = h.send("POST", "/v1/responses", body: Self.request)
         #expect(await h.mock.waitForCounters { $0.accounts.values.first?.tokenCalls == 1 })
