@@ -1,0 +1,89 @@
+"""Codex as it really runs: the Responses WebSocket (`supports_websockets = true`), remote compaction,
+and a plain `websockets` client doing an incremental second turn. WebSockets go to the gateway
+directly (the recording proxy speaks HTTP only); the gateway's upstream calls are still recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from websockets.sync.client import connect
+
+from support import MODEL, Env, Mock, answered_by, expect, expect_in, expect_true, metric, mock_reply
+from test_codex_cli import CODEX_TIMEOUT, CodexRun, codex_config
+
+WS_TURNS = 'switchboard_websocket_turns_total{route="/backend-api/codex/responses",outcome="completed"}'
+
+
+def run_codex(env: Env, api_key: str, tmp_path: Path, config: str, prompt: str) -> CodexRun:
+    home, codex_home, workdir = tmp_path / "home", tmp_path / "codex-home", tmp_path / "work"
+    for directory in (home, codex_home, workdir):
+        directory.mkdir(exist_ok=True)
+    (codex_home / "config.toml").write_text(config)
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "CODEX_HOME": str(codex_home),
+        "SWITCHBOARD_KEY": api_key, "LANG": "C.UTF-8", "NO_COLOR": "1",
+    }
+    command = [env.codex, "exec", "--skip-git-repo-check", "--strict-config", "--ephemeral", "--color", "never", prompt]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, cwd=workdir, env=environment, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=CODEX_TIMEOUT)
+        return CodexRun(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+    except subprocess.TimeoutExpired as expired:
+        return CodexRun(None, str(expired.stdout or ""), str(expired.stderr or ""), time.monotonic() - started)
+
+
+def websocket_config(env: Env, extra: str = "", name: str = "switchboard") -> str:
+    config = codex_config(env.gateway_direct_url).replace('name = "switchboard"', f'name = "{name}"')
+    return config + "supports_websockets = true\n" + extra
+
+
+def test_codex_over_websocket_answers_without_falling_back(env: Env, mock: Mock, api_key: str, tmp_path: Path):
+    before_turns = metric(env, api_key, WS_TURNS)
+    before = mock.responses_calls()
+    run = run_codex(env, api_key, tmp_path, websocket_config(env), "Say hello over a WebSocket.")
+    expect(f"codex exec's exit code\n{run.transcript()}", 0, run.exit_code)
+    accounts = answered_by(before, mock.responses_calls())
+    expect_true("one account answered", len(accounts) == 1, accounts)
+    expect_in("codex exec's stdout (the final message)", mock_reply(accounts[0]), run.stdout)
+    output = run.stdout + run.stderr
+    expect_true(f"no reconnect or HTTP fallback\n{run.transcript()}", "Reconnecting" not in output and "Falling back" not in output, run.seconds)
+    expect_true("the gateway counted the turn as a WebSocket turn", metric(env, api_key, WS_TURNS) > before_turns, metric(env, api_key, WS_TURNS))
+
+
+def test_codex_compacts_through_the_gateway(env: Env, mock: Mock, api_key: str, tmp_path: Path):
+    # A provider named "openai" makes Codex compact remotely; a tiny limit makes it compact at once.
+    config = websocket_config(env, name="openai").replace('model = "', 'model_auto_compact_token_limit = 200\nmodel = "', 1)
+    run = run_codex(env, api_key, tmp_path, config, "Say hello, then keep going.")
+    expect(f"codex exec's exit code\n{run.transcript()}", 0, run.exit_code)
+    triggers = [body for body in mock.received_responses() if (body.get("input") or [{}])[-1].get("type") == "compaction_trigger"]
+    expect_true(f"the upstream received a compaction request\n{run.transcript()}", len(triggers) >= 1, len(triggers))
+
+
+def test_a_websocket_client_continues_with_previous_response_id(env: Env, mock: Mock, api_key: str):
+    url = env.gateway_direct_url.replace("http://", "ws://") + "/backend-api/codex/responses"
+    first_item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "first"}]}
+    second_item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "second"}]}
+    base = {"type": "response.create", "model": MODEL, "instructions": "be brief", "store": False, "stream": True}
+
+    def turn(socket, message: dict) -> list[dict]:
+        socket.send(json.dumps(message))
+        events = []
+        while True:
+            event = json.loads(socket.recv(timeout=20))
+            events.append(event)
+            if event["type"] in ("response.completed", "response.failed", "error"):
+                return events
+
+    with connect(url, additional_headers={"Authorization": f"Bearer {api_key}", "OpenAI-Beta": "responses_websockets=2026-02-06"}) as socket:
+        first = turn(socket, {**base, "input": [first_item]})
+        expect("the first turn's last event", "response.completed", first[-1]["type"])
+        output = [event["item"] for event in first if event["type"] == "response.output_item.done"]
+        second = turn(socket, {**base, "input": [second_item], "previous_response_id": first[-1]["response"]["id"]})
+        expect("the second turn's last event", "response.completed", second[-1]["type"])
+    sent = mock.received_responses()[-1]
+    expect("what the upstream received for the incremental turn", [first_item, *output, second_item], sent["input"])
+    expect_true("no previous_response_id went upstream", "previous_response_id" not in sent, sorted(sent))
