@@ -26,7 +26,7 @@ import SwitchboardUpstream
             #expect(output.count == 3)
             #expect(output.last?["type"] == "compaction")
             #expect(output.last?["encrypted_content"]?.stringValue == MockReply.compactionSummary)
-            let sent = try #require(JSONValue(parsing: try #require(h.mock.receivedResponses().last)))
+            let sent = try h.lastUpstreamBody()
             #expect(sent["input"]?.arrayValue?.last == Compaction.trigger)
             #expect(sent["input"]?.arrayValue?.count == Self.history.count + 1)
             #expect(sent["store"] == false)
@@ -41,10 +41,10 @@ import SwitchboardUpstream
         let streamed = try await h.send("POST", "/backend-api/codex/responses", body: String(decoding: body.encodedBytes(), as: UTF8.self))
         #expect(streamed.status == 200)
         #expect(streamed.text.components(separatedBy: "\"type\":\"compaction\"").count - 1 == 2)  // added + done
-        #expect(JSONValue(parsing: try #require(h.mock.receivedResponses().last))?["input"] == input)
+        #expect(try h.lastUpstreamBody()["input"] == input)
         // A client that does not stream gets the item in `output`, though `response.completed.output` is empty.
         let collected = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5.1-codex","input":[{"type":"compaction_trigger"}]}"#)
-        #expect(collected.json?["output"]?.arrayValue?.map { $0["type"] } == ["compaction"])
+        #expect(collected.json?["output"]?.arrayValue?.compactMap { $0["type"]?.stringValue } == ["compaction"])
         let turn = Box<[JSONValue]>([])
         try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create(Self.history + [Compaction.trigger]))) }
         #expect(turn.get.doneItems.filter { $0["type"] == "compaction" }.count == 1)

@@ -35,9 +35,10 @@ import SwitchboardUpstream
         #expect(second.types.last == "response.completed")
         // One socket, one account.
         #expect(first.text.prefix(40) == second.text.prefix(40))
-        let sent = try #require(JSONValue(parsing: try #require(h.mock.receivedResponses().last)))
+        let sent = try h.lastUpstreamBody()
         let input = try #require(sent["input"]?.arrayValue)
-        #expect(input == [SocketSession.user("first"), try #require(first.doneItems.first), SocketSession.user("second")])
+        let answer = try #require(first.doneItems.first)
+        #expect(input == [SocketSession.user("first"), answer, SocketSession.user("second")])
         #expect(sent["previous_response_id"] == nil)
         #expect(sent["type"] == nil)
     }
@@ -73,7 +74,7 @@ import SwitchboardUpstream
         #expect(turns.get[0].types == ["response.created", "response.completed"])
         #expect(turns.get[1].types.last == "response.completed")
         #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 1)
-        let sent = try #require(JSONValue(parsing: try #require(h.mock.receivedResponses().last)))
+        let sent = try h.lastUpstreamBody()
         #expect(sent["input"] == [SocketSession.user("warm")])
         #expect(sent["generate"] == nil)
     }
@@ -91,7 +92,7 @@ import SwitchboardUpstream
         #expect(error["status"]?.intValue == 429)
         #expect(error["error"]?["code"] == "usage_limit_reached")
         #expect((290...301).contains(try #require(error["error"]?["resets_in_seconds"]?.intValue)))
-        #expect(error["headers"]?["retry-after"]?.stringValue.flatMap(Int.init).map { (290...301).contains($0) } == true)
+        #expect(error["headers"]?["retry-after"]?.stringValue.flatMap { Int($0) }.map { (290...301).contains($0) } == true)
     }
 
     @Test func noUsableAccountIsA503NoAccountsErrorMessage() async throws {
@@ -148,7 +149,7 @@ import SwitchboardUpstream
             turn.set(try await socket.turn(["type": "response.create", "model": "gpt-5", "input": "hi", "temperature": 0.2]))
         }
         #expect(turn.get.types.last == "response.completed")
-        let sent = try #require(JSONValue(parsing: try #require(h.mock.receivedResponses().last)))
+        let sent = try h.lastUpstreamBody()
         #expect(sent["temperature"] == nil)
         #expect(sent["input"] == [SocketSession.user("hi")])
     }

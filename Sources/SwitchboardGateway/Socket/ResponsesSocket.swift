@@ -85,7 +85,7 @@ final class ResponsesSocket: Sendable {
         do {
             var request = message
             let generate = request.removeValue(forKey: "generate")?.boolValue ?? true
-            try conversation.withLock { conversation throws(GatewayError) in try conversation.expand(&request) }
+            try conversation.withLock { $0 }.expand(&request)
             let input = ResponsesRequest.inputItems(request["input"])
             if !generate {
                 let responseID = "resp_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()

@@ -39,7 +39,6 @@ struct ResponsesSocketRoutes: Sendable {
         if let refusal {
             GatewayMetrics.socketRefused(route: route)
             try await outbound.write(.text(SocketServerMessage.error(refusal)))
-            try await outbound.close(.policyViolation, reason: refusal.code)
             return
         }
         let socket = ResponsesSocket(

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import SwitchboardCore
 
 /// A message a client sends on a responses socket.
@@ -14,10 +15,10 @@ enum SocketClientMessage {
         guard let json = JSONValue(parsing: text), var object = json.objectValue else {
             throw GatewayError.badRequest("A WebSocket message must be a JSON object with a `type`.")
         }
-        switch object.removeValue(forKey: "type")?.stringValue {
+        switch object.removeValue(forKey: "type")?.stringValue ?? "" {
         case "response.create": self = .create(object)
         case "response.processed": self = .processed
-        case let other: self = .unsupported(other ?? "(none)")
+        case let other: self = .unsupported(other.isEmpty ? "(none)" : other)
         }
     }
 }

@@ -90,3 +90,11 @@ extension [JSONValue] {
     /// The finished output items of the turn.
     var doneItems: [JSONValue] { filter { $0["type"] == "response.output_item.done" }.compactMap { $0["item"] } }
 }
+
+extension GatewayHarness {
+    /// The body of the last `/codex/responses` request the mock accepted.
+    func lastUpstreamBody() throws -> JSONValue {
+        guard let text = mock.receivedResponses().last, let json = JSONValue(parsing: text) else { throw SocketTestError.notJSON("no upstream body") }
+        return json
+    }
+}
