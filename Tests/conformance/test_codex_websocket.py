@@ -1,39 +1,17 @@
-"""Codex as it really runs: the Responses WebSocket (`supports_websockets = true`), remote compaction,
-and a plain `websockets` client doing an incremental second turn. WebSockets go to the gateway
-directly (the recording proxy speaks HTTP only); the gateway's upstream calls are still recorded."""
+"""Codex as it really runs: the Responses WebSocket (`supports_websockets = true`), and a plain
+`websockets` client doing an incremental second turn. WebSockets go to the gateway (the recording proxy speaks HTTP only); the gateway's upstream calls are still recorded."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import time
 from pathlib import Path
 
 from websockets.sync.client import connect
 
 from support import MODEL, Env, Mock, answered_by, expect, expect_in, expect_true, metric, mock_reply
-from test_codex_cli import CODEX_TIMEOUT, CodexRun, codex_config
+from test_codex_cli import codex_config, run_codex
 
 WS_TURNS = 'switchboard_websocket_turns_total{route="/backend-api/codex/responses",outcome="completed"}'
-
-
-def run_codex(env: Env, api_key: str, tmp_path: Path, config: str, prompt: str) -> CodexRun:
-    home, codex_home, workdir = tmp_path / "home", tmp_path / "codex-home", tmp_path / "work"
-    for directory in (home, codex_home, workdir):
-        directory.mkdir(exist_ok=True)
-    (codex_home / "config.toml").write_text(config)
-    environment = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "CODEX_HOME": str(codex_home),
-        "SWITCHBOARD_KEY": api_key, "LANG": "C.UTF-8", "NO_COLOR": "1",
-    }
-    command = [env.codex, "exec", "--skip-git-repo-check", "--strict-config", "--ephemeral", "--color", "never", prompt]
-    started = time.monotonic()
-    try:
-        done = subprocess.run(command, cwd=workdir, env=environment, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=CODEX_TIMEOUT)
-        return CodexRun(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
-    except subprocess.TimeoutExpired as expired:
-        return CodexRun(None, str(expired.stdout or ""), str(expired.stderr or ""), time.monotonic() - started)
 
 
 def websocket_config(env: Env, extra: str = "", name: str = "switchboard") -> str:
@@ -52,15 +30,6 @@ def test_codex_over_websocket_answers_without_falling_back(env: Env, mock: Mock,
     output = run.stdout + run.stderr
     expect_true(f"no reconnect or HTTP fallback\n{run.transcript()}", "Reconnecting" not in output and "Falling back" not in output, run.seconds)
     expect_true("the gateway counted the turn as a WebSocket turn", metric(env, api_key, WS_TURNS) > before_turns, metric(env, api_key, WS_TURNS))
-
-
-def test_codex_compacts_through_the_gateway(env: Env, mock: Mock, api_key: str, tmp_path: Path):
-    # A provider named "openai" makes Codex compact remotely; a tiny limit makes it compact at once.
-    config = websocket_config(env, name="openai").replace('model = "', 'model_auto_compact_token_limit = 200\nmodel = "', 1)
-    run = run_codex(env, api_key, tmp_path, config, "Say hello, then keep going.")
-    expect(f"codex exec's exit code\n{run.transcript()}", 0, run.exit_code)
-    triggers = [body for body in mock.received_responses() if (body.get("input") or [{}])[-1].get("type") == "compaction_trigger"]
-    expect_true(f"the upstream received a compaction request\n{run.transcript()}", len(triggers) >= 1, len(triggers))
 
 
 def test_a_websocket_client_continues_with_previous_response_id(env: Env, mock: Mock, api_key: str):
