@@ -1,5 +1,6 @@
 """Codex as it really runs: the Responses WebSocket (`supports_websockets = true`), and a plain
-`websockets` client doing an incremental second turn. WebSockets go to the gateway (the recording proxy speaks HTTP only); the gateway's upstream calls are still recorded."""
+`websockets` client doing an incremental second turn. WebSockets go to the gateway directly (the
+recording proxy speaks HTTP only); the gateway's upstream calls are still recorded."""
 
 from __future__ import annotations
 
