@@ -41,7 +41,13 @@ extension MockRoutes {
             )
         }
         guard case .valid = check else { return DeniedBearer(check: check).response }
-        return .json(200, modelsBody)
+        // The catalog depends on the client's version; its tag names the version so tests can see it arrived.
+        let version = request.uri.queryParameters["client_version"].map(String.init) ?? "none"
+        let etag = "\"catalog-\(version)\""
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
+        var response = Response.json(200, modelsBody)
+        response.headers[.eTag] = etag
+        return response
     }
 
     /// The 200 body of `/wham/usage` for `account`.

@@ -19,6 +19,7 @@ import Hummingbird
 /// - `POST /_mock/accounts/{key}/expire` → the account's access tokens answer 401 `token_expired` from now on
 /// - `POST /_mock/login` `MockLoginPlan` → queues how the next device or browser login goes
 /// - `GET  /_mock/counters` → `MockCountersReport`
+/// - `GET  /_mock/responses/received` → `{"bodies":[…]}`: the last accepted `/codex/responses` bodies, oldest first
 /// - `POST /_mock/counters/reset` → zeroes counters (open streams excepted); `POST /_mock/reset` → forgets everything
 extension MockRoutes {
     /// The JSON body of `POST /_mock/accounts/{key}/script`.
@@ -82,6 +83,7 @@ extension MockRoutes {
             }
         }
         mock.get("counters") { _, _ in Self.encoded(200, self.control.counters()) }
+        mock.get("responses/received") { _, _ in Self.encoded(200, ["bodies": self.control.receivedResponses()]) }
         mock.post("counters/reset") { _, _ in
             self.control.resetCounters()
             return Response.empty(204)

@@ -64,6 +64,8 @@ struct MockControl: Sendable {
         state.withLock { $0.refreshTokenPresentations[token] ?? 0 }
     }
 
+    func receivedResponses() -> [String] { state.withLock { $0.receivedResponses } }
+
     func resetCounters() { state.withLock { $0.resetCounters() } }
 
     func reset() { state.withLock { $0.reset() } }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One entry of `GET /backend-api/codex/models`.
 public struct MockModel: Sendable, Equatable {
     public var slug: String
@@ -21,7 +23,7 @@ public struct MockModel: Sendable, Equatable {
         MockModel(slug: "gpt-5.1", displayName: "GPT-5.1", description: "General purpose."),
     ]
 
-    /// The JSON object of this entry, in the shape the Codex CLI reads.
+    /// The JSON object of this entry, with every field the Codex CLI (0.16x) requires of a catalog entry.
     func jsonObject(priority: Int) -> [String: Any] {
         [
             "slug": slug, "display_name": displayName, "description": description,
@@ -29,6 +31,12 @@ public struct MockModel: Sendable, Equatable {
             "supported_reasoning_levels": ["low", "medium", "high"].map { ["effort": $0, "description": $0] },
             "shell_type": "shell_command", "visibility": "list", "supported_in_api": true,
             "priority": priority, "context_window": contextWindow,
+            "base_instructions": "You are a coding agent served by the mock upstream.",
+            "supports_reasoning_summaries": true, "support_verbosity": false, "default_verbosity": NSNull(),
+            "truncation_policy": ["mode": "tokens", "limit": 10_000], "supports_parallel_tool_calls": true,
+            "experimental_supported_tools": [String](), "upgrade": NSNull(), "availability_nux": NSNull(),
+            "apply_patch_tool_type": NSNull(),
+            "service_tiers": [["id": "default", "name": "Default", "description": "The standard tier."]],
         ]
     }
 }

@@ -12,6 +12,9 @@ public enum MockReply {
     /// The text the refusal behaviour sends by default.
     public static let refusalText = "I'm sorry, but I can't help with that."
 
+    /// The `encrypted_content` of the compaction item a compaction stream carries.
+    public static let compactionSummary = "mock-compaction-summary"
+
     /// The first delta for `email`.
     public static func greeting(email: String) -> String { "Hello from mock account \(email)." }
 

@@ -45,6 +45,9 @@ struct MockState {
     var refreshTokenPresentations: [String: Int] = [:]
     var unknownRefreshTokens = 0
     var login = LoginBook()
+    /// The last bodies `/codex/responses` accepted, oldest first (at most `receivedLimit`).
+    var receivedResponses: [String] = []
+    static let receivedLimit = 32
     var loginCounters = MockLoginCounters()
 
     init(configuration: MockUpstream.Configuration) {
@@ -155,6 +158,12 @@ struct MockState {
         if cancelled { accounts[index].counters.cancelledStreams += 1 } else { accounts[index].counters.completedStreams += 1 }
     }
 
+    /// Keeps `body` among the last accepted responses bodies.
+    mutating func received(_ body: String) {
+        receivedResponses.append(body)
+        if receivedResponses.count > Self.receivedLimit { receivedResponses.removeFirst() }
+    }
+
     /// Zeroes every counter except the open-streams gauge.
     mutating func resetCounters() {
         for index in accounts.indices {
@@ -165,6 +174,7 @@ struct MockState {
         refreshTokenPresentations = [:]
         unknownRefreshTokens = 0
         loginCounters = MockLoginCounters()
+        receivedResponses = []
     }
 
     /// Forgets every account, script, counter and pending login.

@@ -75,6 +75,9 @@ extension MockUpstream {
     /// How many times `token` was presented to `/oauth/token`.
     public func presentations(ofRefreshToken token: String) -> Int { control.presentations(ofRefreshToken: token) }
 
+    /// The last bodies `/codex/responses` accepted (JSON text), oldest first; cleared with the counters.
+    public func receivedResponses() -> [String] { control.receivedResponses() }
+
     /// Zeroes every counter except open streams.
     public func resetCounters() { control.resetCounters() }
 

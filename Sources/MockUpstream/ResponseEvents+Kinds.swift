@@ -75,4 +75,15 @@ extension ResponseEvents {
         let size = (characters.count + count - 1) / count
         return stride(from: 0, to: characters.count, by: size).map { String(characters[$0..<min($0 + size, characters.count)]) }
     }
+
+    /// A v2 compaction: one `compaction` item, which (as upstream) only `response.output_item.done`
+    /// carries; `response.completed.output` is empty.
+    mutating func compaction() {
+        let itemID = "cmp_" + RandomToken.hex()
+        let item = "{\"id\":\"\(itemID)\",\"type\":\"compaction\",\"encrypted_content\":\"\(MockReply.compactionSummary)\"}"
+        begin()
+        add("response.output_item.added", "\"output_index\":0,\"item\":" + item)
+        add("response.output_item.done", "\"output_index\":0,\"item\":" + item)
+        complete(output: [], outputTokens: 16)
+    }
 }

@@ -33,6 +33,8 @@ extension MockRoutes {
         let json = body.withUnsafeReadableBytes { try? JSONSerialization.jsonObject(with: Data($0)) } as? [String: Any]
         guard let json else { return .json(400, UpstreamErrorBody.detail("Invalid JSON body.")) }
         if let rejection = Self.rejection(of: json) { return .json(400, UpstreamErrorBody.detail(rejection)) }
+        let text = String(buffer: body)
+        state.withLock { $0.received(text) }
 
         guard let turn = state.withLock({ state -> Turn? in
             guard state.accounts.indices.contains(index) else { return nil }
@@ -46,6 +48,8 @@ extension MockRoutes {
         let model = json["model"] as? String ?? "gpt-5.1-codex"
         var events = ResponseEvents(model: model, inputTokens: max(1, body.readableBytes / 4), createdAt: Int(Date().timeIntervalSince1970))
         switch turn.behaviour {
+        case .ok where Self.asksForCompaction(json):
+            events.compaction()
         case .ok:
             events.text(email: turn.email, deltaCount: turn.shape.deltaCount)
         case .slowFirstByte(let milliseconds):
@@ -99,6 +103,11 @@ extension MockRoutes {
         guard json["instructions"] is String else { return "Instructions are required" }
         guard json["model"] is String else { return "Model is required" }
         return nil
+    }
+
+    /// A v2 compaction: the last input item is `{"type":"compaction_trigger"}`.
+    static func asksForCompaction(_ json: [String: Any]) -> Bool {
+        ((json["input"] as? [Any])?.last as? [String: Any])?["type"] as? String == "compaction_trigger"
     }
 
     /// One call per function tool named in the request, else one weather lookup.

@@ -46,6 +46,8 @@ public enum Defaults {
     public static let maxAttempts = 3
     /// How often another process's writes are looked for (PRAGMA data_version).
     public static let changePollInterval: TimeInterval = 0.25
+    /// Seconds between the pings a WebSocket sends; a peer that misses a pong is closed.
+    public static let webSocketPingInterval = 30
     /// How long open streams may run on after SIGTERM.
     public static let shutdownGrace: TimeInterval = 30
 }

@@ -46,7 +46,8 @@ public final class Gateway: Sendable {
     static let routes: [String: Set<HTTPRequest.Method>] = [
         "/backend-api/codex/responses": [.post], "/v1/responses": [.post], "/v1/chat/completions": [.post],
         "/v1/models": [.get], "/backend-api/codex/models": [.get], "/health": [.get], "/health/ready": [.get],
-        "/metrics": [.get],
+        "/metrics": [.get], "/backend-api/codex/responses/compact": [.post], "/v1/responses/compact": [.post],
+        "/backend-api/wham/usage": [.get],
     ]
 
     public func router() -> Router<GatewayContext> {
@@ -60,6 +61,10 @@ public final class Gateway: Sendable {
         router.post("/backend-api/codex/responses", use: responses.codex)
         router.post("/v1/responses", use: responses.responses)
         router.post("/v1/chat/completions", use: chat.completions)
+        let compaction = CompactionRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
+        router.post("/backend-api/codex/responses/compact", use: compaction.compact)
+        router.post("/v1/responses/compact", use: compaction.compact)
+        router.get("/backend-api/wham/usage", use: UsageRoutes(pool: pool).usage)
         router.get("/backend-api/codex/models", use: models.codex)
         router.get("/v1/models", use: models.openAI)
         router.get("/health", use: health.alive)
@@ -74,6 +79,7 @@ public final class Gateway: Sendable {
     public func services(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
         let app = Application(
             router: router(),
+            server: server(),
             configuration: .init(address: .hostname(host, port: port), serverName: "switchboard", backlog: Defaults.listenBacklog),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -57,7 +57,7 @@ public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
     }
 
     public static func notFound(_ path: String) -> GatewayError {
-        GatewayError(status: .notFound, type: "invalid_request_error", code: "unknown_url", message: "Unknown request URL: \(path). Routes: POST /v1/responses, POST /v1/chat/completions, GET /v1/models, POST /backend-api/codex/responses, GET /backend-api/codex/models, GET /health, GET /health/ready.")
+        GatewayError(status: .notFound, type: "invalid_request_error", code: "unknown_url", message: "Unknown request URL: \(path). Routes: POST /v1/responses, POST /v1/chat/completions, GET /v1/models, POST /backend-api/codex/responses (or a WebSocket), POST …/responses/compact, GET /backend-api/codex/models, GET /backend-api/wham/usage, GET /health, GET /health/ready.")
     }
 
     public static func methodNotAllowed(_ method: String, _ path: String) -> GatewayError {

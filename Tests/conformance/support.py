@@ -97,6 +97,23 @@ class Mock:
         return {email: accounts.get(email, {}).get("responses_calls", 0) for email in self.accounts}
 
 
+    def received_responses(self) -> list[dict]:
+        """The last `/codex/responses` bodies the mock accepted, oldest first."""
+        status, _, body = http("GET", f"{self.url}/_mock/responses/received")
+        assert status == 200, f"mock received bodies: {status} {body!r}"
+        return [json.loads(text) for text in json.loads(body)["bodies"]]
+
+
+def metric(env: Env, api_key: str, line_prefix: str) -> float:
+    """The value of the first `/metrics` sample whose line starts with `line_prefix` (0 when absent)."""
+    status, _, body = http("GET", f"{env.gateway_direct_url}/metrics", headers={"Authorization": f"Bearer {api_key}"})
+    assert status == 200, f"/metrics: {status}"
+    for line in body.decode().splitlines():
+        if line.startswith(line_prefix):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
 def answered_by(before: dict[str, int], after: dict[str, int]) -> list[str]:
     """The accounts whose upstream responses counter moved between two readings."""
     return [email for email in after if after[email] > before.get(email, 0)]

@@ -50,14 +50,12 @@ class CodexRun:
         return f"exit code: {self.exit_code}, {self.seconds:.1f} s\n--- stdout ---\n{self.stdout}\n--- stderr ---\n{self.stderr}"
 
 
-@pytest.fixture
-def codex(env: Env, api_key: str, tmp_path: Path):
-    home = tmp_path / "home"
-    codex_home = tmp_path / "codex-home"
-    workdir = tmp_path / "work"
+def run_codex(env: Env, api_key: str, tmp_path: Path, config: str, prompt: str = PROMPT) -> CodexRun:
+    """`codex exec PROMPT` with `config` as its config.toml, in a fresh home under `tmp_path`."""
+    home, codex_home, workdir = tmp_path / "home", tmp_path / "codex-home", tmp_path / "work"
     for directory in (home, codex_home, workdir):
-        directory.mkdir()
-    (codex_home / "config.toml").write_text(codex_config(env.gateway_url))
+        directory.mkdir(exist_ok=True)
+    (codex_home / "config.toml").write_text(config)
     environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(home),
@@ -66,18 +64,22 @@ def codex(env: Env, api_key: str, tmp_path: Path):
         "LANG": "C.UTF-8",
         "NO_COLOR": "1",
     }
+    command = [env.codex, "exec", "--skip-git-repo-check", "--strict-config", "--ephemeral", "--color", "never", prompt]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, cwd=workdir, env=environment, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=CODEX_TIMEOUT)
+        return CodexRun(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
+    except subprocess.TimeoutExpired as expired:
+        def text(value: bytes | str | None) -> str:
+            return value.decode(errors="replace") if isinstance(value, bytes) else (value or "")
 
+        return CodexRun(None, text(expired.stdout), text(expired.stderr), time.monotonic() - started)
+
+
+@pytest.fixture
+def codex(env: Env, api_key: str, tmp_path: Path):
     def run(prompt: str = PROMPT) -> CodexRun:
-        command = [env.codex, "exec", "--skip-git-repo-check", "--strict-config", "--ephemeral", "--color", "never", prompt]
-        started = time.monotonic()
-        try:
-            done = subprocess.run(command, cwd=workdir, env=environment, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=CODEX_TIMEOUT)
-            return CodexRun(done.returncode, done.stdout, done.stderr, time.monotonic() - started)
-        except subprocess.TimeoutExpired as expired:
-            def text(value: bytes | str | None) -> str:
-                return value.decode(errors="replace") if isinstance(value, bytes) else (value or "")
-
-            return CodexRun(None, text(expired.stdout), text(expired.stderr), time.monotonic() - started)
+        return run_codex(env, api_key, tmp_path, codex_config(env.gateway_url), prompt)
 
     return run
 

@@ -36,9 +36,13 @@ enum ForwardedHeaders {
         return fields
     }
 
+    /// Session headers in the order they decide stickiness (Codex 0.16x sends `session-id` and `thread-id`,
+    /// older builds `session_id` and `conversation_id`). `x-codex-turn-state` is not one: it lives one turn.
+    static let sessionHeaders = ["session-id", "session_id", "thread-id", "conversation_id"]
+
     /// The session key for stickiness: a session header, else the body's `prompt_cache_key`.
     static func stickyKey(headers: HTTPFields, promptCacheKey: String?) -> String? {
-        for name in ["session_id", "thread-id", "x-codex-turn-state"] {
+        for name in sessionHeaders {
             if let fieldName = HTTPField.Name(name), let value = headers[fieldName], !value.isEmpty { return "\(name):\(value)" }
         }
         return promptCacheKey.map { "prompt_cache_key:\($0)" }

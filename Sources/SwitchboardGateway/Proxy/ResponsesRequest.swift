@@ -35,7 +35,7 @@ struct ResponsesRequest {
         }
         switch object["input"] {
         case .string(let text):
-            object["input"] = [["type": "message", "role": "user", "content": [["type": "input_text", "text": .string(text)]]]]
+            object["input"] = [Self.userMessage(text)]
         case .array, nil: break
         case .some: throw .badRequest("`input` must be a string or an array of items.", param: "input")
         }
@@ -48,5 +48,19 @@ struct ResponsesRequest {
         object["stream"] = true
         object["store"] = false
         body = JSONValue.object(object).encoded()
+    }
+
+    /// `input` as a list of items (a bare string is one user message).
+    static func inputItems(_ input: JSONValue?) -> [JSONValue] {
+        switch input {
+        case .array(let items): items
+        case .string(let text): [userMessage(text)]
+        default: []
+        }
+    }
+
+    /// The input item a bare string `input` stands for.
+    static func userMessage(_ text: String) -> JSONValue {
+        ["type": "message", "role": "user", "content": [["type": "input_text", "text": .string(text)]]]
     }
 }

@@ -37,10 +37,14 @@ enum StreamRelay {
 
     /// A `response.failed` event carrying the error, as the upstream itself would send it.
     static func failedEvent(_ error: GatewayError, detail: String) -> [UInt8] {
-        let payload: JSONValue = [
+        SSEEncoder.encode(SSEEvent(event: "response.failed", data: String(decoding: failedPayload(error, detail: detail).encoded(), as: UTF8.self)))
+    }
+
+    /// The data of that event (a WebSocket sends it as its own message).
+    static func failedPayload(_ error: GatewayError, detail: String) -> JSONValue {
+        [
             "type": "response.failed",
             "response": ["status": "failed", "error": ["code": error.code.map(JSONValue.string) ?? .null, "message": .string("\(error.message) (\(detail))")]],
         ]
-        return SSEEncoder.encode(SSEEvent(event: "response.failed", data: String(decoding: payload.encoded(), as: UTF8.self)))
     }
 }
