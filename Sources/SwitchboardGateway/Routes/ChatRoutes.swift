@@ -9,42 +9,51 @@ import SwitchboardUpstream
 struct ChatRoutes: Sendable {
     let proxy: ResponsesProxy
     let maxBodyBytes: Int
+    let drain: ShutdownDrain
 
     func completions(_ request: Request, _ context: GatewayContext) async throws -> Response {
-        guard let json = JSONValue(parsing: try await RequestBody.read(request, limit: maxBodyBytes)) else {
-            throw GatewayError.badRequest("The request body is not valid JSON.")
-        }
+        let json = try RequestBody.json(try await RequestBody.read(request, limit: maxBodyBytes))
         let chat: TranslatedChatRequest
         do { chat = try ChatRequestTranslator.translate(json) } catch {
             throw GatewayError.badRequest(error.message, param: error.param)
         }
         let upstream = try ResponsesRequest(chat.body)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: upstream.promptCacheKey)
-        let opened = try await proxy.open(body: upstream.body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)
+        let (proxy, trace, headers, body) = (proxy, context.trace, ForwardedHeaders.upstream(from: request.headers), upstream.body)
+        let watch = RequestWatch(channel: context.channel, drain: drain)
+        let opened = try await watch.cancellable {
+            try await proxy.open(body: body, headers: headers, stickyKey: key, trace: trace)
+        }
         let events = UpstreamEvents(opened: opened, pool: proxy.pool, trace: context.trace)
-        return chat.stream ? stream(chat, opened, events, context) : try await collect(chat, events)
+        return chat.stream ? stream(chat, opened, events, watch, context) : try await collect(chat, opened, events, watch)
     }
 
-    private func collect(_ chat: TranslatedChatRequest, _ events: UpstreamEvents) async throws -> Response {
+    private func collect(_ chat: TranslatedChatRequest, _ opened: OpenedStream, _ events: UpstreamEvents, _ watch: RequestWatch) async throws -> Response {
         var collector = ChatCompletionCollector(model: chat.model)
-        _ = await events.events { events in
-            for event in events { collector.collect(event: event.type, data: Self.data(event)) }
+        let (_, interruption) = await watch.during(interrupt: opened.response.body.cancel) {
+            await events.events { events in
+                for event in events { collector.collect(event: event.type, data: Self.data(event)) }
+            }
         }
+        if let interruption { throw interruption.error }
         do { return JSONResponse.ok(try collector.finish()) } catch { throw GatewayError.upstreamFailure(error.object) }
     }
 
-    private func stream(_ chat: TranslatedChatRequest, _ opened: OpenedStream, _ events: UpstreamEvents, _ context: GatewayContext) -> Response {
+    private func stream(_ chat: TranslatedChatRequest, _ opened: OpenedStream, _ events: UpstreamEvents, _ watch: RequestWatch, _ context: GatewayContext) -> Response {
         let (trace, logger, requestID) = (context.trace, context.logger, context.id)
         return Response(status: .ok, headers: StreamRelay.headers(opened, events), body: ResponseBody { writer in
             var translator = ChatStreamTranslator(model: chat.model, includeUsage: chat.includeUsage)
-            let end = await events.events { events in
-                var frames = Data()
-                for event in events {
-                    for output in translator.translate(event: event.type, data: Self.data(event)) { frames += ChatStreamFrame.data(output) }
+            var (end, interruption) = await watch.during(interrupt: opened.response.body.cancel) {
+                await events.events { events in
+                    var frames = Data()
+                    for event in events {
+                        for output in translator.translate(event: event.type, data: Self.data(event)) { frames += ChatStreamFrame.data(output) }
+                    }
+                    if !frames.isEmpty { try await writer.write(ByteBuffer(bytes: frames)) }
                 }
-                if !frames.isEmpty { try await writer.write(ByteBuffer(bytes: frames)) }
             }
-            if case .clientGone = end {
+            if case .clientGone = end { interruption = .clientGone }
+            if interruption == .clientGone {
                 trace.finish(route: "/v1/chat/completions", status: 499, requestID: requestID, logger: logger)
                 return
             }
@@ -52,7 +61,8 @@ struct ChatRoutes: Sendable {
             tail += ChatStreamFrame.done
             try? await writer.write(ByteBuffer(bytes: tail))
             try? await writer.finish(nil)
-            let status = if case .completed = end { 200 } else { 502 }
+            // At the end of the shutdown grace the stream was cut here: the final chunk says it failed.
+            let status = if interruption == .shuttingDown { 503 } else if case .completed = end { 200 } else { 502 }
             trace.finish(route: "/v1/chat/completions", status: status, requestID: requestID, logger: logger)
         })
     }
