@@ -3,8 +3,12 @@ import NIOCore
 import NIOHTTPTypes
 
 /// Answers from inside the channel pipeline (before any route runs) with the OpenAI error envelope,
-/// then closes the connection.
+/// then closes the connection: its sending side first, so what the client is still sending (the rest of a
+/// huge header) is read and dropped rather than answered with a reset that could destroy the answer.
 enum EnvelopeWriter {
+    /// How long a rejected client may go on sending before the connection is closed outright.
+    static let linger: TimeAmount = .seconds(2)
+
     static func answer(_ error: GatewayError, context: ChannelHandlerContext, wrap: (HTTPResponsePart) -> NIOAny) {
         let body = ByteBuffer(bytes: error.envelope.encodedBytes())
         var headers = error.headers
@@ -12,6 +16,13 @@ enum EnvelopeWriter {
         headers[.connection] = "close"
         context.write(wrap(.head(HTTPResponse(status: error.status, headerFields: headers))), promise: nil)
         context.write(wrap(.body(body)), promise: nil)
-        context.writeAndFlush(wrap(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrap(.end(nil))).whenComplete { _ in closeLingering(channel) }
+    }
+
+    /// Closes the sending side now and the whole connection when the client closes its own, or after `linger`.
+    static func closeLingering(_ channel: any Channel) {
+        channel.close(mode: .output, promise: nil)
+        channel.eventLoop.scheduleTask(in: linger) { channel.close(promise: nil) }
     }
 }

@@ -27,9 +27,10 @@ final class ParserRejectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
         requestInFlight = false
         guard framingLost else { return context.write(data, promise: promise) }
-        context.writeAndFlush(data).assumeIsolated().whenComplete { result in
+        let channel = context.channel
+        context.writeAndFlush(data).whenComplete { result in
             promise?.completeWith(result)
-            context.close(promise: nil)
+            EnvelopeWriter.closeLingering(channel)
         }
     }
 

@@ -12,8 +12,10 @@ final class ShutdownDrain: Sendable {
     func expire() { expiredFlag.store(true, ordering: .relaxed) }
 }
 
-/// Waits for graceful shutdown, then expires the drain shortly before the service group's own
-/// deadline (which cancels the server and closes the connections).
+/// Starts the drain clock when graceful shutdown begins, and expires the drain shortly before the service
+/// group's own deadline (which cancels the server and closes the connections). Listed last, it is the first
+/// service the group shuts down (the group goes in reverse order), and it returns at once so the server's
+/// own shutdown is not held up by the clock.
 struct ShutdownDrainService: Service {
     let drain: ShutdownDrain
     let grace: Duration
@@ -22,10 +24,13 @@ struct ShutdownDrainService: Service {
     static func margin(for grace: Duration) -> Duration { min(.seconds(1), grace / 5) }
 
     func run() async throws {
-        // Returns when shutdown begins (or this task is cancelled).
-        try? await gracefulShutdown()
-        try? await Task.sleep(for: grace - Self.margin(for: grace))
-        drain.expire()
+        // Returns when shutdown begins, or throws when the group is cancelled (then there is nothing to drain).
+        guard (try? await gracefulShutdown()) != nil else { return }
+        let (drain, wait) = (drain, grace - Self.margin(for: grace))
+        Task {
+            try? await Task.sleep(for: wait)
+            drain.expire()
+        }
     }
 }
 
