@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import MockUpstream
 import Testing
 import SwitchboardCore
@@ -109,12 +110,15 @@ import SwitchboardUpstream
     // 5. Hop-by-hop, identity and encoding headers.
 
     @Test func hopAndIdentityHeadersDoNotCrossAndEncodedBodiesAreRefused() {
-        let crossing = ForwardedHeaders.upstream(from: [
-            .init("X-Real-IP")!: "192.0.2.1", .init("Via")!: "1.1 proxy", .init("Max-Forwards")!: "3",
-            .init("Origin")!: "https://evil.example", .init("X-Forwarded-For")!: "192.0.2.1", .init("Content-Encoding")!: "gzip",
-            .init("Connection")!: "close", .init("Keep-Alive")!: "timeout=5", .init("Proxy-Authorization")!: "Basic x",
-            .init("session_id")!: "s1", .init("originator")!: "codex_cli_rs",
-        ]).map { $0.name.lowercased() }
+        var fields = HTTPFields()
+        for (name, value) in [
+            ("X-Real-IP", "192.0.2.1"), ("Via", "1.1 proxy"), ("Max-Forwards", "3"), ("Origin", "https://evil.example"),
+            ("X-Forwarded-For", "192.0.2.1"), ("Content-Encoding", "gzip"), ("Connection", "close"), ("Keep-Alive", "timeout=5"),
+            ("Proxy-Authorization", "Basic x"), ("True-Client-IP", "192.0.2.1"), ("session_id", "s1"), ("originator", "codex_cli_rs"),
+        ] {
+            fields.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+        }
+        let crossing = ForwardedHeaders.upstream(from: fields).map { $0.name.lowercased() }
         #expect(Set(crossing) == ["session_id", "originator"])
     }
 

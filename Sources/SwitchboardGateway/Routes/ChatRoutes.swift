@@ -43,7 +43,7 @@ struct ChatRoutes: Sendable {
         let (trace, logger, requestID) = (context.trace, context.logger, context.id)
         return Response(status: .ok, headers: StreamRelay.headers(opened, events), body: ResponseBody { writer in
             var translator = ChatStreamTranslator(model: chat.model, includeUsage: chat.includeUsage)
-            var (end, interruption) = await watch.during(interrupt: opened.response.body.cancel) {
+            let (end, seen) = await watch.during(interrupt: opened.response.body.cancel) {
                 await events.events { events in
                     var frames = Data()
                     for event in events {
@@ -52,6 +52,7 @@ struct ChatRoutes: Sendable {
                     if !frames.isEmpty { try await writer.write(ByteBuffer(bytes: frames)) }
                 }
             }
+            var interruption = seen
             if case .clientGone = end { interruption = .clientGone }
             if interruption == .clientGone {
                 trace.finish(route: "/v1/chat/completions", status: 499, requestID: requestID, logger: logger)

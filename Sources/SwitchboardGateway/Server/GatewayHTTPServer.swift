@@ -40,10 +40,3 @@ struct GatewayHTTPChannel: HTTPChannelHandler {
         await inner.handle(value: value, logger: logger)
     }
 }
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
