@@ -87,10 +87,13 @@ extension RequestBody {
     static func json(_ body: Data) throws(GatewayError) -> JSONValue {
         do {
             return try JSONValue.parse(body, maximumValues: Defaults.maxBodyJSONValues)
-        } catch .invalid {
-            throw .badRequest("The request body is not valid JSON.")
-        } catch .tooManyValues(let limit) {
-            throw GatewayError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large", message: "The request body holds more than \(limit) JSON values.")
+        } catch {
+            switch error {
+            case .invalid:
+                throw .badRequest("The request body is not valid JSON.")
+            case .tooManyValues(let limit):
+                throw GatewayError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large", message: "The request body holds more than \(limit) JSON values.")
+            }
         }
     }
 }
