@@ -152,7 +152,7 @@ import SwitchboardUpstream
 
     @Test func streamsOpenAtTheEndOfTheShutdownGraceGetResponseFailed() async throws {
         let h = try await GatewayHarness.start(emails: ["one@example.com"]) { $0.shutdownGrace = 1.5 }
-        try h.mock.scriptResponses("one@example.com", then: .stallAfter(events: 2))
+        try h.mock.scriptResponses("one@example.com", then: .stallAfter(events: 6))
         let responses = try RawConnection(port: h.running.port)
         responses.send(Self.post("/backend-api/codex/responses", GatewayHarness.codexBody))
         let chat = try RawConnection(port: h.running.port)

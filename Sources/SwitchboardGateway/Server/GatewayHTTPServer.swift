@@ -21,7 +21,7 @@ struct GatewayHTTPChannel: HTTPChannelHandler {
             // Hummingbird's idle timer closes a connection that has not delivered a request part for the
             // timeout while no answer is being written: an unfinished head, a stalled body, an idle keep-alive.
             let configuration = HTTP1Channel.Configuration(
-                additionalChannelHandlers: [ParserRejectionHandler(), ConnectionCapHandler(connections: connections)],
+                additionalChannelHandlers: [ParserRejectionHandler(), ConnectionCapHandler(connections: connections), ClientEOFHandler()],
                 idleTimeout: TimeAmount(clientTimeout))
             return GatewayHTTPChannel(inner: HTTP1Channel(responder: responder, configuration: configuration), connections: connections)
         }
