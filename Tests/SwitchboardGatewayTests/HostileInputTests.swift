@@ -151,18 +151,18 @@ import SwitchboardUpstream
     // 7. Streams still open when the shutdown grace ends.
 
     @Test func streamsOpenAtTheEndOfTheShutdownGraceGetResponseFailed() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"]) { $0.shutdownGrace = 1.5 }
+        let h = try await GatewayHarness.start(emails: ["one@example.com"]) { $0.shutdownGrace = 4 }
         try h.mock.scriptResponses("one@example.com", then: .stallAfter(events: 6))
         let responses = try RawConnection(port: h.running.port)
         responses.send(Self.post("/backend-api/codex/responses", GatewayHarness.codexBody))
         let chat = try RawConnection(port: h.running.port)
         chat.send(Self.post("/v1/chat/completions", #"{"model":"gpt-5","stream":true,"messages":[{"role":"user","content":"hi"}]}"#))
-        #expect(responses.read { $0.contains("response.created") })
-        #expect(chat.read { $0.contains("chat.completion.chunk") })
+        #expect(responses.read(timeout: .seconds(15)) { $0.contains("response.created") })
+        #expect(chat.read(timeout: .seconds(15)) { $0.contains("chat.completion.chunk") })
         let stopping = Task { await h.stop() }
-        #expect(responses.read(timeout: .seconds(4)) { $0.contains("response.failed") })
+        #expect(responses.read(timeout: .seconds(8)) { $0.contains("response.failed") })
         #expect(responses.text.contains("shutting_down"))
-        #expect(chat.read(timeout: .seconds(4)) { $0.contains("[DONE]") })
+        #expect(chat.read(timeout: .seconds(8)) { $0.contains("[DONE]") })
         await stopping.value
     }
 

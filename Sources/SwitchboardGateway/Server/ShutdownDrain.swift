@@ -21,7 +21,7 @@ struct ShutdownDrainService: Service {
     let grace: Duration
 
     /// Time left to write the final events before the group cancels everything.
-    static func margin(for grace: Duration) -> Duration { min(.seconds(1), grace / 5) }
+    static func margin(for grace: Duration) -> Duration { min(.seconds(2), grace / 4) }
 
     func run() async throws {
         // Returns when shutdown begins, or throws when the group is cancelled (then there is nothing to drain).
