@@ -21,11 +21,11 @@ import SwitchboardUpstream
         defer { Task { await h.stop() } }
         let slow = try RawConnection(port: h.running.port)
         slow.send("GET /health HTTP/1.1\r\nHost: x\r\n")
-        #expect(slow.readToEnd(timeout: .seconds(4)))
+        #expect(await slow.readToEnd(timeout: .seconds(4)))
         // A complete request on a fresh connection is still answered.
         let fine = try RawConnection(port: h.running.port)
         fine.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(fine.read { $0.contains("\r\n\r\n") && $0.hasPrefix("HTTP/1.1 200") })
+        #expect(await fine.read { $0.contains("\r\n\r\n") && $0.hasPrefix("HTTP/1.1 200") })
     }
 
     @Test func connectionsPastTheCapAreAnswered503WithTheEnvelope() async throws {
@@ -33,10 +33,10 @@ import SwitchboardUpstream
         defer { Task { await h.stop() } }
         let held = try (0..<2).map { _ in try RawConnection(port: h.running.port) }
         for connection in held { connection.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n") }
-        for connection in held { #expect(connection.read { $0.contains("200 OK") }) }
+        for connection in held { #expect(await connection.read { $0.contains("200 OK") }) }
         let extra = try RawConnection(port: h.running.port)
         extra.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(extra.readToEnd())
+        #expect(await extra.readToEnd())
         #expect(extra.text.hasPrefix("HTTP/1.1 503"))
         #expect(JSONValue(parsing: extra.body)?["error"]?["code"] == "server_busy")
         #expect(extra.text.lowercased().contains("retry-after: 1"))
@@ -94,7 +94,7 @@ import SwitchboardUpstream
         for (name, request) in cases {
             let connection = try RawConnection(port: h.running.port)
             connection.send(request)
-            #expect(connection.readToEnd(), "\(name): connection closed")
+            #expect(await connection.readToEnd(), "\(name): connection closed")
             #expect(connection.text.hasPrefix("HTTP/1.1 400"), "\(name): \(connection.text.prefix(80))")
             #expect(JSONValue(parsing: connection.body)?["error"]?["code"] == "malformed_request", "\(name)")
         }
@@ -102,7 +102,7 @@ import SwitchboardUpstream
         let short = try RawConnection(port: h.running.port)
         short.send(Self.post("/v1/responses", Self.responsesBody).dropLast(5).description)
         short.halfClose()
-        _ = short.readToEnd()
+        _ = await short.readToEnd()
         #expect(await eventually { h.logs.all.contains { $0.metadata["status"] == "400" } })
         #expect(h.logs.all.filter { $0.level >= .error }.isEmpty, "\(h.logs.all.filter { $0.level >= .error }.map(\.line))")
     }
@@ -138,11 +138,11 @@ import SwitchboardUpstream
         defer { Task { await h.stop() } }
         let health = try RawConnection(port: h.running.port)
         health.send("GET /health HTTP/1.0\r\n\r\n")
-        #expect(health.readToEnd())
+        #expect(await health.readToEnd())
         #expect(health.text.hasPrefix("HTTP/1.0 200"))
         let stream = try RawConnection(port: h.running.port)
         stream.send(Self.post("/backend-api/codex/responses", GatewayHarness.codexBody, version: "1.0", extra: "Connection: keep-alive\r\n"))
-        #expect(stream.readToEnd())
+        #expect(await stream.readToEnd())
         #expect(stream.text.hasPrefix("HTTP/1.0 200"))
         #expect(!stream.text.lowercased().contains("transfer-encoding"))
         #expect(stream.body.hasPrefix("event: ") && stream.body.contains("response.completed"))
@@ -157,12 +157,12 @@ import SwitchboardUpstream
         responses.send(Self.post("/backend-api/codex/responses", GatewayHarness.codexBody))
         let chat = try RawConnection(port: h.running.port)
         chat.send(Self.post("/v1/chat/completions", #"{"model":"gpt-5","stream":true,"messages":[{"role":"user","content":"hi"}]}"#))
-        #expect(responses.read(timeout: .seconds(15)) { $0.contains("response.created") })
-        #expect(chat.read(timeout: .seconds(15)) { $0.contains("chat.completion.chunk") })
+        #expect(await responses.read(timeout: .seconds(15)) { $0.contains("response.created") })
+        #expect(await chat.read(timeout: .seconds(15)) { $0.contains("chat.completion.chunk") })
         let stopping = Task { await h.stop() }
-        #expect(responses.read(timeout: .seconds(8)) { $0.contains("response.failed") })
+        #expect(await responses.read(timeout: .seconds(8)) { $0.contains("response.failed") })
         #expect(responses.text.contains("shutting_down"))
-        #expect(chat.read(timeout: .seconds(8)) { $0.contains("[DONE]") })
+        #expect(await chat.read(timeout: .seconds(8)) { $0.contains("[DONE]") })
         await stopping.value
     }
 
@@ -190,7 +190,7 @@ import SwitchboardUpstream
         try h.mock.scriptResponses("one@example.com", then: .stallAfter(events: 2))
         let client = try RawConnection(port: h.running.port)
         client.send(Self.post("/backend-api/codex/responses", GatewayHarness.codexBody))
-        #expect(client.read(timeout: .seconds(4)) { $0.contains("response.failed") })
+        #expect(await client.read(timeout: .seconds(4)) { $0.contains("response.failed") })
         #expect(client.text.contains("idle timeout"))
     }
 }

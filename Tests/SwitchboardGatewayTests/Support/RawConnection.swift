@@ -4,8 +4,9 @@ import Glibc
 #endif
 
 /// A plain TCP connection to the gateway, for bytes no HTTP client would send (unfinished heads,
-/// broken framing, HTTP/1.0). Reads wait on `poll` with a deadline; nothing sleeps.
-final class RawConnection {
+/// broken framing, HTTP/1.0). Reads wait on `poll` with a deadline, off the cooperative pool (a blocked
+/// pool thread would starve the in-process gateway); nothing sleeps. Used by one test at a time.
+final class RawConnection: @unchecked Sendable {
     private var descriptor: Int32
     private(set) var received: [UInt8] = []
     private(set) var closedByPeer = false
@@ -51,7 +52,13 @@ final class RawConnection {
 
     /// Reads until `condition` holds for what arrived, the peer closes, or `timeout` passes; returns whether it held.
     @discardableResult
-    func read(timeout: Duration = .seconds(5), until condition: (String) -> Bool) -> Bool {
+    func read(timeout: Duration = .seconds(5), until condition: @escaping @Sendable (String) -> Bool) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.blockingRead(timeout: timeout, until: condition)) }
+        }
+    }
+
+    private func blockingRead(timeout: Duration, until condition: (String) -> Bool) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while !condition(text), !closedByPeer {
             let left = deadline - ContinuousClock.now
@@ -67,8 +74,8 @@ final class RawConnection {
     }
 
     /// Reads until the peer closes the connection or `timeout` passes; returns whether it closed.
-    func readToEnd(timeout: Duration = .seconds(5)) -> Bool {
-        read(timeout: timeout) { _ in false }
+    func readToEnd(timeout: Duration = .seconds(5)) async -> Bool {
+        await read(timeout: timeout) { _ in false }
         return closedByPeer
     }
 
