@@ -4,7 +4,7 @@ CONFIGURATION ?= debug
 BIN = .build/$(CONFIGURATION)/switchboard
 SYSTEM_PACKAGES = libsqlite3-dev libcurl4-openssl-dev
 
-.PHONY: deps build release test demo bench conformance clean
+.PHONY: deps build release test fuzz demo bench conformance clean
 
 # Installs the C libraries switchboard links against, when they are missing.
 deps:
@@ -23,6 +23,11 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# libFuzzer on the parsers and translators, FUZZ_SECONDS each (Fuzz/run.sh; corpus in Fuzz/corpus).
+FUZZ_SECONDS ?= 120
+fuzz:
+	@bash Fuzz/run.sh $(FUZZ_SECONDS)
 
 demo: build
 	@BIN=$(BIN) bash bench/demo.sh

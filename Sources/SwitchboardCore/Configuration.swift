@@ -14,6 +14,11 @@ public struct Configuration: Sendable, Equatable {
     public var logLevel = Defaults.logLevel
     public var logFormat = Defaults.logFormat
     public var alertWebhookURL: String?
+    public var clientTimeout = Defaults.clientTimeout
+    public var maxConnections = Defaults.maxConnections
+    public var firstByteTimeout = Defaults.firstByteTimeout
+    public var streamIdleTimeout = Defaults.streamIdleTimeout
+    public var shutdownGrace = Defaults.shutdownGrace
 
     public init() {}
 
@@ -48,6 +53,11 @@ public struct Configuration: Sendable, Equatable {
             throw Invalid(variable: "SWITCHBOARD_LOG_FORMAT", value: logFormat, expected: "text or json")
         }
         alertWebhookURL = text("ALERT_WEBHOOK_URL")
+        clientTimeout = try number("CLIENT_TIMEOUT", "seconds") ?? clientTimeout
+        maxConnections = try number("MAX_CONNECTIONS", "a connection count") ?? maxConnections
+        firstByteTimeout = try number("FIRST_BYTE_TIMEOUT", "seconds") ?? firstByteTimeout
+        streamIdleTimeout = try number("STREAM_IDLE_TIMEOUT", "seconds") ?? streamIdleTimeout
+        shutdownGrace = try number("SHUTDOWN_GRACE", "seconds") ?? shutdownGrace
     }
 
     public var lifecyclePolicy: LifecyclePolicy {

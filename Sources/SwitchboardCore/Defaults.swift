@@ -48,6 +48,21 @@ public enum Defaults {
     public static let changePollInterval: TimeInterval = 0.25
     /// Seconds between the pings a WebSocket sends; a peer that misses a pong is closed.
     public static let webSocketPingInterval = 30
-    /// How long open streams may run on after SIGTERM.
+    /// How long open streams may run on after SIGTERM; at its end each still open gets `response.failed`.
     public static let shutdownGrace: TimeInterval = 30
+    /// How long a client connection may take to send a complete request head, may pause while sending a
+    /// body, or may stay idle between requests, before it is closed (a connection sending headers a
+    /// byte at a time, or never finishing them, would otherwise be held forever).
+    public static let clientTimeout: TimeInterval = 30
+    /// Client connections open at once; past it a request is answered 503 (`server_busy`) and closed.
+    public static let maxConnections = 8192
+    /// How long the upstream may take to send the first byte of its answer before the request fails
+    /// over to another account (nothing has reached the client yet).
+    public static let firstByteTimeout: TimeInterval = 30
+    /// How long a stream may go without a byte once it has started; then the client gets `response.failed`.
+    public static let streamIdleTimeout: TimeInterval = 120
+    /// JSON values (each string, number, array, object...) a request body may hold. A tree of values costs
+    /// tens of bytes each, so a 32 MiB body of `[1,1,1,...]` would take ~800 MB to parse; legitimate
+    /// requests hold far fewer values than this.
+    public static let maxBodyJSONValues = 1_000_000
 }

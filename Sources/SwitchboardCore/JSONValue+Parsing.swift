@@ -19,30 +19,49 @@ import Foundation
 extension JSONValue {
     /// Parses `data`; nil when it is not JSON.
     public init?(parsing data: some DataProtocol) {
-        let parsed = data.withContiguousStorageIfAvailable(JSONParser.parse)
-            ?? Array(data).withUnsafeBufferPointer(JSONParser.parse)
-        guard let parsed else { return nil }
+        guard let parsed = try? JSONValue.parse(data) else { return nil }
         self = parsed
+    }
+
+    /// Why a document was not read.
+    public enum ParseError: Error, Equatable {
+        case invalid
+        /// It holds more than the allowed number of values (each string, number, literal, array or object).
+        case tooManyValues(limit: Int)
+    }
+
+    /// Parses `data`, giving up once it has read `maximumValues` values: what a tree of values costs is
+    /// tens of bytes per value, far more than the text (`[1,1,…]`), so a caller with untrusted input
+    /// bounds it here.
+    public static func parse(_ data: some DataProtocol, maximumValues: Int = .max) throws(ParseError) -> JSONValue {
+        let parse = { (bytes: UnsafeBufferPointer<UInt8>) in JSONParser.parse(bytes, maximumValues: maximumValues) }
+        let result = data.withContiguousStorageIfAvailable(parse) ?? Array(data).withUnsafeBufferPointer(parse)
+        return try result.get()
     }
 
     /// Parses the UTF-8 of `text` without copying it; nil when it is not JSON.
     public init?(parsing text: some StringProtocol) {
-        let parsed = text.utf8.withContiguousStorageIfAvailable(JSONParser.parse)
-            ?? Array(text.utf8).withUnsafeBufferPointer(JSONParser.parse)
-        guard let parsed else { return nil }
+        let parse = { (bytes: UnsafeBufferPointer<UInt8>) in JSONParser.parse(bytes, maximumValues: .max) }
+        guard let parsed = try? (text.utf8.withContiguousStorageIfAvailable(parse) ?? Array(text.utf8).withUnsafeBufferPointer(parse)).get() else {
+            return nil
+        }
         self = parsed
     }
 }
 
-/// Recursive descent over UTF-8 bytes. Every failure throws `Invalid`, which `parse` turns into nil.
+/// Recursive descent over UTF-8 bytes. Every failure throws `Invalid`, which `parse` turns into `ParseError`.
 private struct JSONParser {
-    private struct Invalid: Error {}
+    private struct Invalid: Error {
+        var tooManyValues = false
+    }
 
     /// JSONSerialization's limit. It also bounds the recursion, so hostile nesting cannot exhaust the stack
     /// (512 levels take under 100 KB of it in a release build).
     static let maximumDepth = 512
 
     let bytes: UnsafeBufferPointer<UInt8>
+    /// Values that may still be read.
+    var budget: Int
     var index = 0
     var depth = 0
     /// Reused for strings with escapes, which cannot be sliced out of the input as they are.
@@ -52,21 +71,22 @@ private struct JSONParser {
     var elements: [JSONValue] = []
     var members: [(key: String, value: JSONValue)] = []
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
-        var parser = JSONParser(bytes: bytes)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maximumValues: Int) -> Result<JSONValue, JSONValue.ParseError> {
+        var parser = JSONParser(bytes: bytes, budget: maximumValues)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         do {
             let value = try parser.parseValue()
             parser.skipWhitespace()
-            // Not `? value : nil`: JSONValue is ExpressibleByNilLiteral, so that nil would be `.null`.
-            guard parser.index == bytes.count else { return nil }
-            return value
+            guard parser.index == bytes.count else { return .failure(.invalid) }
+            return .success(value)
         } catch {
-            return nil
+            return .failure(error.tooManyValues ? .tooManyValues(limit: maximumValues) : .invalid)
         }
     }
 
     private mutating func parseValue() throws(Invalid) -> JSONValue {
+        budget -= 1
+        guard budget >= 0 else { throw Invalid(tooManyValues: true) }
         skipWhitespace()
         switch try peek() {
         case UInt8(ascii: "{"): return try parseObject()

@@ -16,6 +16,7 @@ public final class Gateway: Sendable {
     let transport: any HTTPTransport
     let clients: UpstreamClients
     let logger: Logger
+    let drain = ShutdownDrain()
 
     /// The typed upstream clients, all on one transport.
     struct UpstreamClients: Sendable {
@@ -34,7 +35,9 @@ public final class Gateway: Sendable {
         clients = UpstreamClients(
             token: TokenClient(transport: transport, authBaseURL: configuration.authBaseURL, timeout: .seconds(Defaults.tokenCallTimeout)),
             usage: UsageClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL),
-            responses: ResponsesClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL),
+            responses: ResponsesClient(
+                transport: transport, upstreamBaseURL: configuration.upstreamBaseURL,
+                idleTimeout: .seconds(configuration.streamIdleTimeout), firstByteTimeout: .seconds(configuration.firstByteTimeout)),
             models: ModelsClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL))
         let alerter = Alerter(logger: logger, webhookURL: configuration.alertWebhookURL, transport: transport)
         pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger)
@@ -54,8 +57,8 @@ public final class Gateway: Sendable {
         let router = Router(context: GatewayContext.self)
         router.add(middleware: GatewayMiddleware(routes: Self.routes, access: access))
         let proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, logger: logger)
-        let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
-        let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
+        let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain)
+        let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain)
         let models = ModelsRoutes(pool: pool, credentials: credentials, client: clients.models)
         let health = HealthRoutes(pool: pool)
         router.post("/backend-api/codex/responses", use: responses.codex)
@@ -88,13 +91,14 @@ public final class Gateway: Sendable {
             try PoolWatcher(pool: pool, access: access, interval: Defaults.changePollInterval, logger: logger),
             UsagePoller(pool: pool, credentials: credentials, client: clients.usage, interval: configuration.usageInterval, logger: logger),
             AuthRetrier(pool: pool, credentials: credentials, interval: configuration.authRetryInterval, logger: logger),
+            ShutdownDrainService(drain: drain, grace: .seconds(configuration.shutdownGrace)),
         ]
     }
 
-    /// Serves until SIGTERM/SIGINT; open streams get `grace` to finish.
-    public func run(grace: Duration = .seconds(Defaults.shutdownGrace)) async throws {
+    /// Serves until SIGTERM/SIGINT; open streams get the shutdown grace to finish.
+    public func run() async throws {
         var group = ServiceGroupConfiguration(services: try services(host: configuration.host, port: configuration.port), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        group.maximumGracefulShutdownDuration = grace
+        group.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGrace)
         try await ServiceGroup(configuration: group).run()
     }
 
@@ -103,7 +107,7 @@ public final class Gateway: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var configuration = ServiceGroupConfiguration(
             services: try services(host: host, port: port) { continuation.yield($0) }, logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(5)
+        configuration.maximumGracefulShutdownDuration = .seconds(self.configuration.shutdownGrace)
         let group = ServiceGroup(configuration: configuration)
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()

@@ -68,6 +68,27 @@ public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
         GatewayError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large", message: "The request body is larger than \(limit) bytes (SWITCHBOARD_MAX_BODY_BYTES).")
     }
 
+    public static func malformedRequest(_ detail: String) -> GatewayError {
+        GatewayError(status: .badRequest, type: "invalid_request_error", code: "malformed_request", message: "The request is not valid HTTP/1.1 (\(detail)); the connection is closed.")
+    }
+
+    public static func unsupportedContentEncoding(_ encoding: String) -> GatewayError {
+        GatewayError(status: .unsupportedMediaType, type: "invalid_request_error", code: "unsupported_content_encoding", message: "Content-Encoding \(encoding) is not supported: send the request body uncompressed.")
+    }
+
+    public static func serverBusy(limit: Int) -> GatewayError {
+        GatewayError(status: .serviceUnavailable, type: "service_unavailable", code: "server_busy", message: "The gateway has \(limit) connections open, its limit (SWITCHBOARD_MAX_CONNECTIONS); try again shortly.", retryAfterSeconds: 1)
+    }
+
+    /// The client closed its connection before the answer (nginx's 499): for the log line and metrics only.
+    public static func clientClosedRequest() -> GatewayError {
+        GatewayError(status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"), type: "invalid_request_error", code: "client_closed_request", message: "The client closed the connection.")
+    }
+
+    public static func shuttingDown() -> GatewayError {
+        GatewayError(status: .serviceUnavailable, type: "service_unavailable", code: "shutting_down", message: "The gateway is shutting down; retry the request.", retryAfterSeconds: 1)
+    }
+
     public static func invalidAPIKey() -> GatewayError {
         GatewayError(status: .unauthorized, type: "invalid_request_error", code: "invalid_api_key", message: "Missing or invalid API key. Send `Authorization: Bearer sb-...` (create one with `switchboard keys create`).")
     }

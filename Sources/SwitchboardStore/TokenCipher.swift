@@ -44,6 +44,14 @@ public struct TokenCipher: Sendable {
             }
             return TokenCipher(key: SymmetricKey(data: data))
         case .file(let url):
+            if FileManager.default.fileExists(atPath: url.path) {
+                try refuseIfExposed(url)
+                // A new (or emptied) database beside an existing key: the database was lost or replaced,
+                // and opening it would silently show an empty pool.
+                guard !mayCreate else {
+                    throw StoreError.badKey("\(url.path) exists but the database beside it holds no accounts encrypted with it: the database was deleted, emptied or replaced. Restore switchboard.sqlite from a backup, or, to start with an empty pool, move \(url.lastPathComponent) away")
+                }
+            }
             if let text = try? String(contentsOf: url, encoding: .utf8) {
                 guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32 else {
                     throw StoreError.badKey("\(url.path) does not hold a 32-byte base64 key")
@@ -59,6 +67,15 @@ public struct TokenCipher: Sendable {
                 throw StoreError.badKey("cannot create \(url.path)")
             }
             return TokenCipher(key: key)
+        }
+    }
+
+    /// A key others can read may already have been copied: refused rather than quietly tightened, so
+    /// whoever runs the gateway learns of it (as ssh does with a private key).
+    static func refuseIfExposed(_ url: URL) throws {
+        let mode = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? NSNumber)?.intValue ?? 0o600
+        guard mode & 0o077 == 0 else {
+            throw StoreError.badKey("\(url.path) has mode \(String(mode & 0o777, radix: 8)): other users can read the key to your tokens. Run `chmod 600 \(url.path)`; if others may have read it, also log in to every account again")
         }
     }
 }

@@ -159,12 +159,22 @@ final class CurlEventLoop: Sendable {
         }
     }
 
-    /// Fails transfers that received nothing for their idle limit; returns how long the loop
+    /// Fails transfers that received nothing for their idle limit, or no body byte within their first-byte
+    /// limit; returns how long the loop
     /// may sleep before the next idle deadline (at most one second).
     private func enforceIdleTimeouts(_ transfers: inout [Int: CurlTransfer]) -> Int {
         let now = ContinuousClock.now
         var wait: Duration = .seconds(1)
         for (id, transfer) in transfers {
+            if let firstByte = transfer.timeouts.firstByte, !transfer.headDelivered {
+                let left = transfer.startedAt + firstByte - now
+                if left <= .zero {
+                    transfers[id] = nil
+                    end(transfer, with: TransportError(.timeout, "no answer within \(firstByte.roundedUpMilliseconds) ms (first-byte timeout)"))
+                    continue
+                }
+                wait = min(wait, left)
+            }
             guard let idle = transfer.timeouts.idle, !transfer.paused else { continue }
             let left = transfer.lastActivity + idle - now
             if left <= .zero {

@@ -27,6 +27,7 @@ final class CurlTransfer {
     var paused = false
     /// When the last byte (head or body) arrived, or the transfer started or resumed.
     var lastActivity = ContinuousClock.now
+    let startedAt = ContinuousClock.now
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var requestBody: UnsafeMutableRawBufferPointer?

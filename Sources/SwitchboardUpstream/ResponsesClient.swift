@@ -3,28 +3,23 @@ import SwitchboardCore
 
 /// `POST {upstream}/codex/responses`: the streamed main traffic.
 public struct ResponsesClient: Sendable {
-    /// Forwarded headers that are dropped: the client sets these itself, or they describe the
-    /// client's own connection and would corrupt the upstream request.
-    static let reservedHeaders: Set<String> = [
-        "authorization", "chatgpt-account-id", "accept", "content-type", "content-length", "host",
-        "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect",
-        "proxy-authorization", "accept-encoding", "forwarded",
-    ]
-
     public let upstreamBaseURL: String
     private let transport: any HTTPTransport
     private let idleTimeout: Duration
+    private let firstByteTimeout: Duration?
     private let maxErrorBodyBytes: Int
 
     public init(
         transport: any HTTPTransport,
         upstreamBaseURL: String = UpstreamDefaults.upstreamBaseURL,
         idleTimeout: Duration = .seconds(300),
+        firstByteTimeout: Duration? = nil,
         maxErrorBodyBytes: Int = 1024 * 1024
     ) {
         self.transport = transport
         self.upstreamBaseURL = upstreamBaseURL
         self.idleTimeout = idleTimeout
+        self.firstByteTimeout = firstByteTimeout
         self.maxErrorBodyBytes = maxErrorBodyBytes
     }
 
@@ -32,16 +27,13 @@ public struct ResponsesClient: Sendable {
     /// Otherwise throws the outcome: `.http(status, body)` with the body read up to the cap, or
     /// the transport failure.
     public func stream(body: [UInt8], accessToken: String, accountID: String?, headers forwarded: [HTTPHeader] = []) async throws(UpstreamCallError) -> UpstreamResponse {
-        var headers = forwarded.filter { header in
-            let name = header.name.lowercased()
-            return !Self.reservedHeaders.contains(name) && !name.hasPrefix("x-forwarded-")
-        }
+        var headers = forwarded.filter { HeaderPolicy.forwards($0.name) }
         headers += UpstreamCall.authHeaders(accessToken: accessToken, accountID: accountID)
         headers.append(HTTPHeader("Accept", "text/event-stream"))
         headers.append(HTTPHeader("Content-Type", "application/json"))
         let request = UpstreamRequest(
             method: "POST", url: UpstreamCall.url(upstreamBaseURL, "/codex/responses"),
-            headers: headers, body: body, timeouts: .streaming(idle: idleTimeout))
+            headers: headers, body: body, timeouts: .streaming(idle: idleTimeout, firstByte: firstByteTimeout))
         let response: UpstreamResponse
         do {
             response = try await transport.send(request)

@@ -2,27 +2,18 @@ import HTTPTypes
 import Hummingbird
 import SwitchboardUpstream
 
-/// Which headers cross the gateway, in each direction (docs/upstream.md).
+/// Which headers cross the gateway, in each direction (docs/upstream.md; requests: `HeaderPolicy`).
 enum ForwardedHeaders {
-    /// Never forwarded upstream: credentials (ours are set per account), hop-by-hop and proxy headers,
-    /// and accept-encoding (the relay passes bytes through and must see plain SSE).
-    static let droppedFromClient: Set<String> = [
-        "authorization", "chatgpt-account-id", "host", "content-length", "forwarded", "connection", "keep-alive",
-        "transfer-encoding", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection", "accept-encoding",
-        "cookie", "x-api-key", "accept", "content-type", "expect",
-    ]
-
     /// Never passed back to the client: framing is the server's own.
     static let droppedFromUpstream: Set<String> = [
         "content-length", "transfer-encoding", "connection", "keep-alive", "set-cookie", "content-encoding",
         "alt-svc", "strict-transport-security", "date", "server",
     ]
 
+    /// The client's headers that cross (`HeaderPolicy`).
     static func upstream(from headers: HTTPFields) -> [HTTPHeader] {
         headers.compactMap { field in
-            let name = field.name.canonicalName
-            if droppedFromClient.contains(name) || name.hasPrefix("x-forwarded-") || name.hasPrefix("cf-") { return nil }
-            return HTTPHeader(name, field.value)
+            HeaderPolicy.forwards(field.name.canonicalName) ? HTTPHeader(field.name.canonicalName, field.value) : nil
         }
     }
 

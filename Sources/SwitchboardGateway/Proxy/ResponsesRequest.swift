@@ -18,8 +18,7 @@ struct ResponsesRequest {
     let body: Data
 
     init(parsing data: Data) throws(GatewayError) {
-        guard let json = JSONValue(parsing: data) else { throw .badRequest("The request body is not valid JSON.") }
-        try self.init(json)
+        try self.init(try RequestBody.json(data))
     }
 
     init(_ json: JSONValue) throws(GatewayError) {

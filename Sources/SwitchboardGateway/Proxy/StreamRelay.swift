@@ -6,9 +6,21 @@ import SwitchboardUpstream
 /// Passes an upstream SSE stream to the client byte for byte, as it arrives. If the upstream breaks
 /// after the first byte, the client gets a `response.failed` event instead of a silent end.
 enum StreamRelay {
-    static func response(_ opened: OpenedStream, events: UpstreamEvents, finish: @escaping @Sendable (Int) -> Void) -> Response {
+    static func response(_ opened: OpenedStream, events: UpstreamEvents, watch: RequestWatch, finish: @escaping @Sendable (Int) -> Void) -> Response {
         Response(status: .ok, headers: headers(opened, events), body: ResponseBody { writer in
-            let end = await events.relay { try await writer.write(ByteBuffer(bytes: $0)) }
+            let (end, interruption) = await watch.during(interrupt: opened.response.body.cancel) {
+                await events.relay { try await writer.write(ByteBuffer(bytes: $0)) }
+            }
+            switch interruption {
+            case .clientGone?:
+                return finish(499)
+            case .shuttingDown?:
+                try? await writer.write(ByteBuffer(bytes: Array("\n\n".utf8) + failedEvent(.shuttingDown(), detail: "the shutdown grace ended")))
+                try? await writer.finish(nil)
+                return finish(503)
+            case nil:
+                break
+            }
             switch end {
             case .completed, .failed:
                 try? await writer.finish(nil)

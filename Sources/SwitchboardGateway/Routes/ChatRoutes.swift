@@ -9,29 +9,34 @@ import SwitchboardUpstream
 struct ChatRoutes: Sendable {
     let proxy: ResponsesProxy
     let maxBodyBytes: Int
+    let drain: ShutdownDrain
 
     func completions(_ request: Request, _ context: GatewayContext) async throws -> Response {
-        guard let json = JSONValue(parsing: try await RequestBody.read(request, limit: maxBodyBytes)) else {
-            throw GatewayError.badRequest("The request body is not valid JSON.")
-        }
+        let json = try RequestBody.json(try await RequestBody.read(request, limit: maxBodyBytes))
         let chat: TranslatedChatRequest
         do { chat = try ChatRequestTranslator.translate(json) } catch {
             throw GatewayError.badRequest(error.message, param: error.param)
         }
         let upstream = try ResponsesRequest(chat.body)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: upstream.promptCacheKey)
-        let headers = ForwardedHeaders.upstream(from: request.headers)
+        let (proxy, trace, headers, body) = (proxy, context.trace, ForwardedHeaders.upstream(from: request.headers), upstream.body)
+        let watch = RequestWatch(channel: context.channel, drain: drain)
         guard chat.stream else {
-            var (collected, end) = try await proxy.collect(body: upstream.body, headers: headers, stickyKey: key, trace: context.trace) {
-                Collected(completion: ChatCompletionCollector(model: chat.model))
+            let answer = try await watch.cancellable {
+                var (collected, end) = try await proxy.collect(body: body, headers: headers, stickyKey: key, trace: trace) {
+                    Collected(completion: ChatCompletionCollector(model: chat.model))
+                }
+                if case .failed(let error, let failure) = end { throw GatewayError.upstreamFailure(error, failure) }
+                do throws(ChatUpstreamError) { return try collected.completion.finish() } catch {
+                    throw GatewayError.upstreamFailure(error.object, FailureCatalog.classify(streamError: error.object, now: Date()))
+                }
             }
-            if case .failed(let error, let failure) = end { throw GatewayError.upstreamFailure(error, failure) }
-            do { return JSONResponse.ok(try collected.completion.finish()) } catch {
-                throw GatewayError.upstreamFailure(error.object, FailureCatalog.classify(streamError: error.object, now: Date()))
-            }
+            return JSONResponse.ok(answer)
         }
-        let opened = try await proxy.open(body: upstream.body, headers: headers, stickyKey: key, trace: context.trace)
-        return stream(chat, opened, UpstreamEvents(opened: opened, pool: proxy.pool, trace: context.trace), context)
+        let opened = try await watch.cancellable {
+            try await proxy.open(body: body, headers: headers, stickyKey: key, trace: trace)
+        }
+        return stream(chat, opened, UpstreamEvents(opened: opened, pool: proxy.pool, trace: context.trace), watch, context)
     }
 
     /// A non-streaming chat completion gathered from the events.
@@ -43,18 +48,22 @@ struct ChatRoutes: Sendable {
         }
     }
 
-    private func stream(_ chat: TranslatedChatRequest, _ opened: OpenedStream, _ events: UpstreamEvents, _ context: GatewayContext) -> Response {
+    private func stream(_ chat: TranslatedChatRequest, _ opened: OpenedStream, _ events: UpstreamEvents, _ watch: RequestWatch, _ context: GatewayContext) -> Response {
         let (trace, logger, requestID) = (context.trace, context.logger, context.id)
         return Response(status: .ok, headers: StreamRelay.headers(opened, events), body: ResponseBody { writer in
             var translator = ChatStreamTranslator(model: chat.model, includeUsage: chat.includeUsage)
-            let end = await events.events { events in
-                var frames = Data()
-                for event in events {
-                    for output in translator.translate(event: event.type, data: Self.data(event)) { frames += ChatStreamFrame.data(output) }
+            let (end, seen) = await watch.during(interrupt: opened.response.body.cancel) {
+                await events.events { events in
+                    var frames = Data()
+                    for event in events {
+                        for output in translator.translate(event: event.type, data: Self.data(event)) { frames += ChatStreamFrame.data(output) }
+                    }
+                    if !frames.isEmpty { try await writer.write(ByteBuffer(bytes: frames)) }
                 }
-                if !frames.isEmpty { try await writer.write(ByteBuffer(bytes: frames)) }
             }
-            if case .clientGone = end {
+            var interruption = seen
+            if case .clientGone = end { interruption = .clientGone }
+            if interruption == .clientGone {
                 trace.finish(route: "/v1/chat/completions", status: 499, requestID: requestID, logger: logger)
                 return
             }
@@ -62,7 +71,8 @@ struct ChatRoutes: Sendable {
             tail += ChatStreamFrame.done
             try? await writer.write(ByteBuffer(bytes: tail))
             try? await writer.finish(nil)
-            let status = if case .completed = end { 200 } else { 502 }
+            // At the end of the shutdown grace the stream was cut here: the final chunk says it failed.
+            let status = if interruption == .shuttingDown { 503 } else if case .completed = end { 200 } else { 502 }
             trace.finish(route: "/v1/chat/completions", status: status, requestID: requestID, logger: logger)
         })
     }

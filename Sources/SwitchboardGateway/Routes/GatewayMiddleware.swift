@@ -53,6 +53,10 @@ struct GatewayMiddleware: RouterMiddleware {
             return .payloadTooLarge(limit: 0)
         case let error as HTTPError:
             return GatewayError(status: error.status, type: "invalid_request_error", code: nil, message: error.body ?? error.status.reasonPhrase)
+        case let error where ParserRejectionHandler.rejection(error) != nil:
+            // Broken framing in the body (bad chunk sizes, a body cut short): the client's fault, not ours.
+            logger.debug("malformed request", metadata: ["error": "\(error)"])
+            return .malformedRequest(ParserRejectionHandler.rejection(error)!)
         default:
             logger.error("unexpected error", metadata: ["error": "\(error)"])
             return GatewayError(status: .internalServerError, type: "server_error", code: "internal_error", message: "The gateway failed unexpectedly; see its log.")

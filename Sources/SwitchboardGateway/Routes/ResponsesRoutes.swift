@@ -8,10 +8,12 @@ import SwitchboardUpstream
 struct ResponsesRoutes: Sendable {
     let proxy: ResponsesProxy
     let maxBodyBytes: Int
+    let drain: ShutdownDrain
 
     func codex(_ request: Request, _ context: GatewayContext) async throws -> Response {
         var body = try await RequestBody.read(request, limit: maxBodyBytes)
-        guard let json = JSONValue(parsing: body), var object = json.objectValue else {
+        let json = try RequestBody.json(body)
+        guard var object = json.objectValue else {
             throw GatewayError.badRequest("The request body is not a JSON object.")
         }
         // The backend requires `instructions`; recent Codex CLIs put their prompt in the input instead
@@ -21,21 +23,36 @@ struct ResponsesRoutes: Sendable {
             body = JSONValue.object(object).encoded()
         }
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: json["prompt_cache_key"]?.stringValue)
-        let opened = try await proxy.open(body: body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)
+        let opened = try await open(body, request, context, stickyKey: key)
         return relay(opened, request, context, route: "/backend-api/codex/responses")
     }
 
     func responses(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let parsed = try ResponsesRequest(parsing: try await RequestBody.read(request, limit: maxBodyBytes))
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: parsed.promptCacheKey)
-        let headers = ForwardedHeaders.upstream(from: request.headers)
         guard parsed.clientWantsStream else {
-            let (collector, end) = try await proxy.collect(body: parsed.body, headers: headers, stickyKey: key, trace: context.trace) { ResponseCollector() }
-            return try JSONResponse.ok(collector.result(for: end))
+            let (proxy, trace, body) = (proxy, context.trace, parsed.body)
+            let headers = ForwardedHeaders.upstream(from: request.headers)
+            let answer = try await watch(context).cancellable {
+                let (collector, end) = try await proxy.collect(body: body, headers: headers, stickyKey: key, trace: trace) { ResponseCollector() }
+                return try collector.result(for: end)
+            }
+            return JSONResponse.ok(answer)
         }
-        let opened = try await proxy.open(body: parsed.body, headers: headers, stickyKey: key, trace: context.trace)
+        let opened = try await open(parsed.body, request, context, stickyKey: key)
         return relay(opened, request, context, route: "/v1/responses")
     }
+
+    /// Opens the upstream stream; given up (and the upstream call cancelled) if the client leaves meanwhile.
+    private func open(_ body: Data, _ request: Request, _ context: GatewayContext, stickyKey: String?) async throws -> OpenedStream {
+        let (proxy, trace) = (proxy, context.trace)
+        let headers = ForwardedHeaders.upstream(from: request.headers)
+        return try await watch(context).cancellable {
+            try await proxy.open(body: body, headers: headers, stickyKey: stickyKey, trace: trace)
+        }
+    }
+
+    private func watch(_ context: GatewayContext) -> RequestWatch { RequestWatch(channel: context.channel, drain: drain) }
 
     private func events(_ opened: OpenedStream, _ context: GatewayContext) -> UpstreamEvents {
         UpstreamEvents(opened: opened, pool: proxy.pool, trace: context.trace)
@@ -45,7 +62,7 @@ struct ResponsesRoutes: Sendable {
         let trace = context.trace
         let logger = context.logger
         let requestID = context.id
-        return StreamRelay.response(opened, events: events(opened, context)) { status in
+        return StreamRelay.response(opened, events: events(opened, context), watch: watch(context)) { status in
             trace.finish(route: route, status: status, requestID: requestID, logger: logger)
         }
     }
@@ -54,12 +71,32 @@ struct ResponsesRoutes: Sendable {
 /// Reading a request body within the configured limit.
 enum RequestBody {
     static func read(_ request: Request, limit: Int) async throws -> Data {
+        // Bodies are parsed and rewritten, so a compressed one could be neither read nor forwarded as it is.
+        if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
+            throw GatewayError.unsupportedContentEncoding(encoding)
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw GatewayError.payloadTooLarge(limit: limit) }
         do {
             var buffer = try await request.body.collect(upTo: limit)
             return buffer.readData(length: buffer.readableBytes) ?? Data()
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw GatewayError.payloadTooLarge(limit: limit)
+        }
+    }
+}
+
+extension RequestBody {
+    /// The body as JSON, read with a bound on its number of values (`Defaults.maxBodyJSONValues`).
+    static func json(_ body: Data) throws(GatewayError) -> JSONValue {
+        do {
+            return try JSONValue.parse(body, maximumValues: Defaults.maxBodyJSONValues)
+        } catch {
+            switch error {
+            case .invalid:
+                throw .badRequest("The request body is not valid JSON.")
+            case .tooManyValues(let limit):
+                throw GatewayError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large", message: "The request body holds more than \(limit) JSON values.")
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ final class GatewayHarness: Sendable {
         configuration.upstreamBaseURL = mock.upstreamBaseURL
         configuration.authBaseURL = mock.baseURL
         configuration.usageInterval = 3600
+        configuration.shutdownGrace = 5
         configure(&configuration)
         let store = try AccountStore.open(dataDirectory: directory, environment: [:])
         for email in emails {
