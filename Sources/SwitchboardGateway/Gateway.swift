@@ -111,9 +111,14 @@ public final class Gateway: Sendable {
         let group = ServiceGroup(configuration: configuration)
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
-        guard let bound = await iterator.next() else { throw GatewayError.upstreamUnavailable("the server did not start") }
+        guard let bound = await iterator.next() else { throw ServerDidNotStart() }
         return RunningGateway(port: bound, group: group, task: task)
     }
+}
+
+/// The server stopped before it bound its port (the service group ended first, e.g. the port was taken).
+public struct ServerDidNotStart: Error, CustomStringConvertible {
+    public var description: String { "the server stopped before it was listening (is the port in use?)" }
 }
 
 /// A gateway started with `Gateway.start`.

@@ -80,6 +80,4 @@ enum GatewayMetrics {
         Gauge(label: "switchboard_open_streams").record(now)
         if cancelledByClient { Counter(label: "switchboard_client_disconnects_total").increment() }
     }
-
-    static var openStreams: Int { openStreamCount.load(ordering: .relaxed) }
 }

@@ -15,7 +15,7 @@ enum StreamRelay {
             case .clientGone?:
                 return finish(499)
             case .shuttingDown?:
-                try? await writer.write(ByteBuffer(bytes: Array("\n\n".utf8) + failedEvent(.shuttingDown(), detail: "the shutdown grace ended")))
+                try? await writer.write(ByteBuffer(bytes: Array("\n\n".utf8) + GatewayError.shuttingDown().failedEvent(detail: "the shutdown grace ended")))
                 try? await writer.finish(nil)
                 return finish(503)
             case nil:
@@ -28,7 +28,7 @@ enum StreamRelay {
             case .truncated(let detail):
                 // The blank line first ends an event the upstream broke off mid-way (a no-op between
                 // events), so the failure arrives as an event of its own, not glued onto a fragment.
-                try? await writer.write(ByteBuffer(bytes: Array("\n\n".utf8) + failedEvent(.streamTruncated(), detail: detail)))
+                try? await writer.write(ByteBuffer(bytes: Array("\n\n".utf8) + GatewayError.streamTruncated().failedEvent(detail: detail)))
                 try? await writer.finish(nil)
                 finish(502)
             case .clientGone:
@@ -45,18 +45,5 @@ enum StreamRelay {
         headers[.cacheControl] = "no-cache"
         events.trace.update { $0.streaming = true }
         return headers
-    }
-
-    /// A `response.failed` event carrying the error, as the upstream itself would send it.
-    static func failedEvent(_ error: GatewayError, detail: String) -> [UInt8] {
-        SSEEncoder.encode(SSEEvent(event: "response.failed", data: String(decoding: failedPayload(error, detail: detail).encoded(), as: UTF8.self)))
-    }
-
-    /// The data of that event (a WebSocket sends it as its own message).
-    static func failedPayload(_ error: GatewayError, detail: String) -> JSONValue {
-        [
-            "type": "response.failed",
-            "response": ["status": "failed", "error": ["code": error.code.map(JSONValue.string) ?? .null, "message": .string("\(error.message) (\(detail))")]],
-        ]
     }
 }

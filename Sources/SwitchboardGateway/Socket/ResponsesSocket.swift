@@ -60,7 +60,7 @@ final class ResponsesSocket: Sendable {
             guard case .text(let text) = message else { throw GatewayError.badRequest("Send `response.create` as a text message.") }
             parsed = try SocketClientMessage(parsing: text)
         } catch {
-            try? await outbound.write(.text(SocketServerMessage.error(error as? GatewayError ?? .badRequest("\(error)"))))
+            try? await outbound.write(.text((error as? GatewayError ?? .badRequest("\(error)")).socketMessage))
             return
         }
         switch parsed {
@@ -68,7 +68,7 @@ final class ResponsesSocket: Sendable {
         case .processed: break
         case .unsupported(let type):
             let error = GatewayError.badRequest("Unsupported message type `\(type)`: send `response.create` (or `response.processed`).", param: "type")
-            try? await outbound.write(.text(SocketServerMessage.error(error)))
+            try? await outbound.write(.text(error.socketMessage))
         }
     }
 
@@ -116,7 +116,7 @@ final class ResponsesSocket: Sendable {
                 (status, outcome) = (499, "cancelled")
                 return
             }
-            try? await outbound.write(.text(SocketServerMessage.error(gatewayError)))
+            try? await outbound.write(.text(gatewayError.socketMessage))
         }
     }
 
@@ -137,7 +137,7 @@ final class ResponsesSocket: Sendable {
         case .truncated(let detail):
             conversation.withLock { $0.forget() }
             if Task.isCancelled { return (499, "cancelled") }
-            try? await outbound.write(.text(SocketServerMessage.text(StreamRelay.failedPayload(.streamTruncated(), detail: detail))))
+            try? await outbound.write(.text(SocketServerMessage.text(GatewayError.streamTruncated().failedResponse(detail: detail))))
             return (502, "truncated")
         case .clientGone:
             return (499, "cancelled")

@@ -38,7 +38,7 @@ struct ResponsesSocketRoutes: Sendable {
         }
         if let refusal {
             GatewayMetrics.socketRefused(route: route)
-            try await outbound.write(.text(SocketServerMessage.error(refusal)))
+            try await outbound.write(.text(refusal.socketMessage))
             return
         }
         let socket = ResponsesSocket(

@@ -25,19 +25,6 @@ enum SocketClientMessage {
 
 /// The messages the gateway itself writes on a responses socket.
 enum SocketServerMessage {
-    /// An error with the status and body an HTTP client would get:
-    /// `{"type":"error","status":N,"error":{…},"headers":{"retry-after":…}}`.
-    static func error(_ error: GatewayError) -> String {
-        var message: [String: JSONValue] = [
-            "type": "error", "status": .number(Double(error.status.code)),
-            "error": error.envelope["error"] ?? ["message": .string(error.message)],
-        ]
-        var headers: [String: JSONValue] = [:]
-        for field in error.headers where field.name != .contentType { headers[field.name.canonicalName] = .string(field.value) }
-        if !headers.isEmpty { message["headers"] = .object(headers) }
-        return text(.object(message))
-    }
-
     /// `response.created` and `response.completed` of a prewarm (`generate:false`): a response with
     /// no output whose id a later `previous_response_id` may name. The HTTP upstream needs no warm-up.
     static func prewarm(responseID: String, model: JSONValue?) -> [String] {
