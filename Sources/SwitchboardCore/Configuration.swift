@@ -19,8 +19,13 @@ public struct Configuration: Sendable, Equatable {
     public var firstByteTimeout = Defaults.firstByteTimeout
     public var streamIdleTimeout = Defaults.streamIdleTimeout
     public var shutdownGrace = Defaults.shutdownGrace
+    /// The token encryption key (base64 of 32 bytes) when given in the environment instead of `secret.key`.
+    public var encryptionKey: EncryptionKey?
 
     public init() {}
+
+    /// The names `SWITCHBOARD_LOG_LEVEL` accepts (swift-log's levels).
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// A problem with one setting, naming the variable.
     public struct Invalid: Error, CustomStringConvertible {
@@ -33,31 +38,36 @@ public struct Configuration: Sendable, Equatable {
     /// Defaults overridden by the `SWITCHBOARD_*` variables present in `environment`.
     public init(environment: [String: String]) throws {
         func text(_ name: String) -> String? { environment["SWITCHBOARD_\(name)"].flatMap { $0.isEmpty ? nil : $0 } }
-        func number<T: LosslessStringConvertible>(_ name: String, _ expected: String) throws -> T? {
+        func number<T: LosslessStringConvertible & Comparable & Numeric>(_ name: String, _ expected: String, minimum: T = 1) throws -> T? {
             guard let raw = text(name) else { return nil }
-            guard let value = T(raw) else { throw Invalid(variable: "SWITCHBOARD_\(name)", value: raw, expected: expected) }
+            guard let value = T(raw), value >= minimum else { throw Invalid(variable: "SWITCHBOARD_\(name)", value: raw, expected: expected) }
             return value
         }
         host = text("HOST") ?? host
-        port = try number("PORT", "a port number") ?? port
+        port = try number("PORT", "a port number (0 picks a free one)", minimum: 0) ?? port
+        guard (0...65_535).contains(port) else { throw Invalid(variable: "SWITCHBOARD_PORT", value: String(port), expected: "a port number (0 picks a free one)") }
         dataDirectory = text("DATA_DIR").map(Configuration.expand) ?? dataDirectory
         upstreamBaseURL = text("UPSTREAM_BASE_URL") ?? upstreamBaseURL
         authBaseURL = text("AUTH_BASE_URL") ?? authBaseURL
-        usageInterval = try number("USAGE_INTERVAL", "seconds") ?? usageInterval
-        authRetryInterval = try number("AUTH_RETRY_INTERVAL", "seconds") ?? authRetryInterval
-        authRetryCeiling = try number("AUTH_RETRY_CEILING", "seconds") ?? authRetryCeiling
-        maxBodyBytes = try number("MAX_BODY_BYTES", "a byte count") ?? maxBodyBytes
-        logLevel = text("LOG_LEVEL") ?? logLevel
+        usageInterval = try number("USAGE_INTERVAL", "a positive number of seconds") ?? usageInterval
+        authRetryInterval = try number("AUTH_RETRY_INTERVAL", "a positive number of seconds") ?? authRetryInterval
+        authRetryCeiling = try number("AUTH_RETRY_CEILING", "a positive number of seconds") ?? authRetryCeiling
+        maxBodyBytes = try number("MAX_BODY_BYTES", "a positive byte count") ?? maxBodyBytes
+        logLevel = text("LOG_LEVEL")?.lowercased() ?? logLevel
+        guard Self.logLevels.contains(logLevel) else {
+            throw Invalid(variable: "SWITCHBOARD_LOG_LEVEL", value: logLevel, expected: Self.logLevels.joined(separator: ", "))
+        }
         logFormat = text("LOG_FORMAT") ?? logFormat
         guard ["text", "json"].contains(logFormat) else {
             throw Invalid(variable: "SWITCHBOARD_LOG_FORMAT", value: logFormat, expected: "text or json")
         }
         alertWebhookURL = text("ALERT_WEBHOOK_URL")
-        clientTimeout = try number("CLIENT_TIMEOUT", "seconds") ?? clientTimeout
-        maxConnections = try number("MAX_CONNECTIONS", "a connection count") ?? maxConnections
-        firstByteTimeout = try number("FIRST_BYTE_TIMEOUT", "seconds") ?? firstByteTimeout
-        streamIdleTimeout = try number("STREAM_IDLE_TIMEOUT", "seconds") ?? streamIdleTimeout
-        shutdownGrace = try number("SHUTDOWN_GRACE", "seconds") ?? shutdownGrace
+        clientTimeout = try number("CLIENT_TIMEOUT", "a positive number of seconds") ?? clientTimeout
+        maxConnections = try number("MAX_CONNECTIONS", "a positive connection count") ?? maxConnections
+        firstByteTimeout = try number("FIRST_BYTE_TIMEOUT", "a positive number of seconds") ?? firstByteTimeout
+        streamIdleTimeout = try number("STREAM_IDLE_TIMEOUT", "a positive number of seconds") ?? streamIdleTimeout
+        shutdownGrace = try number("SHUTDOWN_GRACE", "a positive number of seconds") ?? shutdownGrace
+        encryptionKey = text("ENCRYPTION_KEY").map(EncryptionKey.init)
     }
 
     public var lifecyclePolicy: LifecyclePolicy {
@@ -70,4 +80,12 @@ public struct Configuration: Sendable, Equatable {
         let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
         return home + path.dropFirst()
     }
+}
+
+/// A secret setting: its text never appears when the configuration is printed or logged.
+public struct EncryptionKey: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let base64: String
+    public init(_ base64: String) { self.base64 = base64 }
+    public var description: String { "(redacted)" }
+    public var debugDescription: String { description }
 }

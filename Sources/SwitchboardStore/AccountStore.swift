@@ -10,8 +10,9 @@ public final class AccountStore: Sendable {
     let pool: DatabasePool
     let cipher: TokenCipher
 
-    /// Opens (creating if needed) the database in `dataDirectory`: directory 0700, files 0600.
-    public static func open(dataDirectory: URL, keySource: TokenCipher.KeySource? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AccountStore {
+    /// Opens (creating if needed) the database in `dataDirectory`: directory 0700, files 0600. The key
+    /// comes from `keySource`, by default the data directory's key file.
+    public static func open(dataDirectory: URL, keySource: TokenCipher.KeySource? = nil) throws -> AccountStore {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try? fileManager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory.path)
@@ -25,8 +26,7 @@ public final class AccountStore: Sendable {
         configuration.label = "switchboard"
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
-        let source = keySource ?? environment[TokenCipher.environmentVariable].map(TokenCipher.KeySource.environment)
-            ?? .file(dataDirectory.appendingPathComponent(TokenCipher.keyFileName))
+        let source = keySource ?? .file(dataDirectory.appendingPathComponent(TokenCipher.keyFileName))
         let cipher = try Self.verifiedCipher(pool: pool, source: source)
         return AccountStore(pool: pool, cipher: cipher)
     }

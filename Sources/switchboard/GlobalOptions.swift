@@ -16,7 +16,9 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func openStore() throws -> AccountStore {
-        try AccountStore.open(dataDirectory: URL(fileURLWithPath: try configuration().dataDirectory))
+        let configuration = try configuration()
+        return try AccountStore.open(
+            dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), keySource: configuration.encryptionKey.map { .environment($0.base64) })
     }
 }
 

@@ -99,7 +99,7 @@ import SwitchboardStore
         let active = try run("accounts", "reactivate", "one@example.com", "--no-verify")
         #expect(active.status == 1)
         #expect(active.stderr.contains("active"))
-        let store = try AccountStore.open(dataDirectory: directory, environment: [:])
+        let store = try AccountStore.open(dataDirectory: directory)
         let id = try store.find("one@example.com").id
         try store.apply(.failed(.permanent(code: "refresh_token_reused", message: "reused"), at: .token, source: .refresh, accessTokenValid: false, observedWith: store.heldRefreshToken(id)), to: id)
         let listed = try list().first

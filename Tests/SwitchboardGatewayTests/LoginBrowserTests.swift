@@ -18,7 +18,7 @@ import SwitchboardStore
         return mock
     }
 
-    func store() throws -> AccountStore { try AccountStore.open(dataDirectory: directory, environment: [:]) }
+    func store() throws -> AccountStore { try AccountStore.open(dataDirectory: directory) }
 
     /// Starts the CLI and returns it with the authorize URL it printed.
     func start(_ extra: [String] = [], mock: MockUpstream) async throws -> (RunningLogin, String) {

@@ -26,7 +26,7 @@ import SwitchboardStore
         #expect(mock.counters().login.deviceTokenPolls == 3)
         #expect(login.stdout.contains(mock.baseURL + "/codex/device"))
         #expect(login.stdout.range(of: #"[A-Z0-9]{4}-[A-Z0-9]{4}"#, options: .regularExpression) != nil, "the user code is shown")
-        let account = try AccountStore.open(dataDirectory: directory, environment: [:]).find("device@example.com")
+        let account = try AccountStore.open(dataDirectory: directory).find("device@example.com")
         #expect(account.status == .active)
         #expect(account.tokens.refreshToken == (try mock.authFile("device@example.com")).tokens.refreshToken)
     }
@@ -39,7 +39,7 @@ import SwitchboardStore
         #expect(await login.exitStatus() == 1)
         #expect(login.stderr.contains("the device code expired"), "\(login.stderr)")
         #expect(login.stderr.contains("--device"))
-        #expect(try AccountStore.open(dataDirectory: directory, environment: [:]).accounts().isEmpty)
+        #expect(try AccountStore.open(dataDirectory: directory).accounts().isEmpty)
     }
 
     @Test func ctrlCStopsPolling() async throws {

@@ -39,11 +39,11 @@ import SwitchboardUpstream
 
     @Test func withoutKeysOnlyLoopbackClientsAreServed() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-access-\(UUID().uuidString)")
-        let access = try ClientAccess(store: AccountStore.open(dataDirectory: directory, environment: [:]), allowUnauthenticated: false)
+        let access = try ClientAccess(store: AccountStore.open(dataDirectory: directory), allowUnauthenticated: false)
         #expect(access.check(authorization: nil, remote: try SocketAddress(ipAddress: "127.0.0.1", port: 1)) == .allowed)
         #expect(access.check(authorization: nil, remote: try SocketAddress(ipAddress: "::1", port: 1)) == .allowed)
         #expect(access.check(authorization: nil, remote: try SocketAddress(ipAddress: "192.0.2.7", port: 1)) == .loopbackOnly)
-        let open = try ClientAccess(store: AccountStore.open(dataDirectory: directory, environment: [:]), allowUnauthenticated: true)
+        let open = try ClientAccess(store: AccountStore.open(dataDirectory: directory), allowUnauthenticated: true)
         #expect(open.check(authorization: nil, remote: try SocketAddress(ipAddress: "192.0.2.7", port: 1)) == .allowed)
     }
 

@@ -11,7 +11,7 @@ struct StoreFixture {
     }
 
     func open(key: TokenCipher.KeySource? = nil) throws -> AccountStore {
-        try AccountStore.open(dataDirectory: directory, keySource: key, environment: [:])
+        try AccountStore.open(dataDirectory: directory, keySource: key)
     }
 
     static func jwt(_ payload: JSONValue) -> String {

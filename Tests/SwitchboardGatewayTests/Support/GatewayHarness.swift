@@ -36,7 +36,7 @@ final class GatewayHarness: Sendable {
         configuration.usageInterval = 3600
         configuration.shutdownGrace = 5
         configure(&configuration)
-        let store = try AccountStore.open(dataDirectory: directory, environment: [:])
+        let store = try AccountStore.open(dataDirectory: directory)
         for email in emails {
             var file = try mock.createAccount(email: email, accessTokenLifetime: accessTokenLifetime)
             // Logged in an hour ago: a token obtained a moment ago is "fresh", and a 401 on a fresh
