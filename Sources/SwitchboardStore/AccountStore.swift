@@ -25,8 +25,7 @@ public final class AccountStore: Sendable {
         configuration.label = "switchboard"
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
-        let source = keySource ?? environment[TokenCipher.environmentVariable].map(TokenCipher.KeySource.environment)
-            ?? .file(dataDirectory.appendingPathComponent(TokenCipher.keyFileName))
+        let source = keySource ?? Self.keySource(dataDirectory: dataDirectory, environment: environment)
         let cipher = try Self.verifiedCipher(pool: pool, source: source)
         return AccountStore(pool: pool, cipher: cipher)
     }

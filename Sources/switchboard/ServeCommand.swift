@@ -19,8 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.port = port }
         LogSetup.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
         let logger = Logger(label: "switchboard")
+        logger.info("switchboard \(BuildVersion.text) starting", metadata: ["version": "\(BuildVersion.text)", "pid": "\(getpid())"])
         let store = try global.openStore()
-        let gateway = try Gateway(configuration: configuration, store: store, allowUnauthenticated: allowUnauthenticated, logger: logger)
+        let gateway = try Gateway(configuration: configuration, store: store, allowUnauthenticated: allowUnauthenticated, version: BuildVersion.text, logger: logger)
         if !ClientAccess.isLoopbackHost(configuration.host), !gateway.access.hasKeys, !allowUnauthenticated {
             throw CLIFailure("refusing to listen on \(configuration.host) without API keys: anyone who can reach it could use your accounts. Create a key (`switchboard keys create`) or pass --allow-unauthenticated")
         }
@@ -30,6 +31,6 @@ struct ServeCommand: AsyncParsableCommand {
                 "address": "http://\(configuration.host):\(configuration.port)", "data_dir": "\(configuration.dataDirectory)",
                 "upstream": "\(configuration.upstreamBaseURL)", "accounts": "\(gateway.pool.all.count)",
             ])
-        try await gateway.run()
+        try await gateway.run(additional: [HangupReload(global: global, gateway: gateway, logger: logger)])
     }
 }

@@ -4,7 +4,11 @@ import ArgumentParser
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pool ChatGPT/Codex accounts behind one OpenAI-compatible endpoint.",
-        subcommands: [ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, MockUpstreamCommand.self])
+        version: BuildVersion.text,
+        subcommands: [
+            ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, DoctorCommand.self, BackupCommand.self,
+            RestoreCommand.self, MockUpstreamCommand.self,
+        ])
 }
 
 struct AccountsCommand: AsyncParsableCommand {
