@@ -7,7 +7,7 @@ enum LogSetup {
     static func bootstrap(format: String, level: String) {
         self.level = self.level(named: level)
         LoggingSystem.bootstrap { label in
-            format == "json" ? JSONLogHandler(label: label) : TextLogHandler(StreamLogHandler.standardError(label: label))
+            format == "json" ? JSONLogHandler(label: label) : TextLogHandler(StreamLogHandler.standardError(label: label)) as any LogHandler
         }
     }
 
@@ -55,6 +55,8 @@ struct JSONLogHandler: LogHandler {
     let label: String
     var metadata: Logger.Metadata = [:]
     private var ownLevel: Logger.Level?
+
+    init(label: String) { self.label = label }
 
     var logLevel: Logger.Level {
         get { ownLevel ?? LogSetup.level }

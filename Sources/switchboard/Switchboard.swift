@@ -4,6 +4,10 @@ import ArgumentParser
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pool ChatGPT/Codex accounts behind one OpenAI-compatible endpoint.",
+        discussion: """
+            Settings come from flags, else the --env-file, else SWITCHBOARD_* environment variables, else defaults \
+            (`switchboard serve --help` lists them). Errors go to standard error, with exit status 1.
+            """,
         version: BuildVersion.text,
         subcommands: [
             ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, DoctorCommand.self, BackupCommand.self,

@@ -14,8 +14,8 @@ import SwitchboardUpstream
         FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
     }
 
-    func accounts(in directory: URL) throws -> [JSONValue] {
-        let result = try CLI.run(["accounts", "list", "--json"], dataDirectory: directory)
+    func accounts(in directory: URL) async throws -> [JSONValue] {
+        let result = try await CLI.runDetached(["accounts", "list", "--json"], dataDirectory: directory)
         #expect(result.status == 0, "\(result.stderr)")
         return JSONValue(parsing: Data(result.stdout.utf8))?.arrayValue ?? []
     }
@@ -30,7 +30,7 @@ import SwitchboardUpstream
             tokens += [file.tokens.refreshToken, file.tokens.accessToken]
             let auth = temporary("auth")
             try JSONEncoder().encode(file).write(to: auth)
-            #expect(try CLI.run(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
+            #expect(try await CLI.runDetached(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
         }
         let server = try await ServeProcess.start(
             dataDirectory: directory, environment: ["SWITCHBOARD_UPSTREAM_BASE_URL": mock.upstreamBaseURL, "SWITCHBOARD_AUTH_BASE_URL": mock.baseURL])
@@ -49,7 +49,7 @@ import SwitchboardUpstream
             return served
         }
         let backup = temporary("switchboard-backup").appendingPathExtension("sqlite")
-        let made = try CLI.run(["backup", "--out", backup.path], dataDirectory: directory)
+        let made = try await CLI.runDetached(["backup", "--out", backup.path], dataDirectory: directory)
         backupDone.value.store(true, ordering: .relaxed)
         #expect(await traffic.value > 0, "the server was serving during the backup")
         #expect(made.status == 0, "\(made.stderr)")
@@ -59,10 +59,10 @@ import SwitchboardUpstream
         #expect(!FileManager.default.fileExists(atPath: backup.path + "-wal"), "a backup is one file")
         let bytes = try Data(contentsOf: backup)
         for token in tokens { #expect(bytes.range(of: Data(token.utf8)) == nil, "a token is in the backup in plain text") }
-        #expect(try CLI.run(["backup", "--out", backup.path], dataDirectory: directory).status == 1, "an existing file is never overwritten")
+        #expect(try await CLI.runDetached(["backup", "--out", backup.path], dataDirectory: directory).status == 1, "an existing file is never overwritten")
 
         // The served store is in use: restore refuses and changes nothing.
-        let refused = try CLI.run(["restore", backup.path], dataDirectory: directory)
+        let refused = try await CLI.runDetached(["restore", backup.path], dataDirectory: directory)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("in use"), "\(refused.stderr)")
 
@@ -70,45 +70,46 @@ import SwitchboardUpstream
         let elsewhere = temporary("switchboard-restored")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: directory.appendingPathComponent(TokenCipher.keyFileName), to: elsewhere.appendingPathComponent(TokenCipher.keyFileName))
-        let restored = try CLI.run(["restore", backup.path], dataDirectory: elsewhere)
+        let restored = try await CLI.runDetached(["restore", backup.path], dataDirectory: elsewhere)
         #expect(restored.status == 0, "\(restored.stderr)")
         #expect(restored.stdout.contains("restored 2 account(s)"))
-        let original = try accounts(in: directory), copy = try accounts(in: elsewhere)
+        let original = try await accounts(in: directory)
+        let copy = try await accounts(in: elsewhere)
         #expect(Set(copy.compactMap { $0["id"]?.stringValue }) == Set(original.compactMap { $0["id"]?.stringValue }))
         #expect(Set(copy.compactMap { $0["credential_fingerprint"]?.stringValue }) == Set(original.compactMap { $0["credential_fingerprint"]?.stringValue }))
 
         // Once the server has stopped, the original store can be replaced; the old one is kept.
         await server.stop()
-        let replaced = try CLI.run(["restore", backup.path], dataDirectory: directory)
+        let replaced = try await CLI.runDetached(["restore", backup.path], dataDirectory: directory)
         #expect(replaced.status == 0, "\(replaced.stderr)")
         #expect(replaced.stdout.contains("kept as"))
         let kept = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(AccountStore.fileName + ".pre-restore-") }
         #expect(kept.count == 1)
-        #expect(try accounts(in: directory).count == 2)
+        #expect(try await accounts(in: directory).count == 2)
     }
 
-    @Test func restoreRefusesABackupItsKeyCannotOpenAndWritesNothing() throws {
+    @Test func restoreRefusesABackupItsKeyCannotOpenAndWritesNothing() async throws {
         let mock = MockUpstream()
         let auth = temporary("auth")
         try JSONEncoder().encode(try mock.createAccount(email: "one@example.com")).write(to: auth)
-        #expect(try CLI.run(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
+        #expect(try await CLI.runDetached(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
         let backup = temporary("switchboard-backup")
-        #expect(try CLI.run(["backup", "--out", backup.path], dataDirectory: directory).status == 0)
+        #expect(try await CLI.runDetached(["backup", "--out", backup.path], dataDirectory: directory).status == 0)
 
         let noKey = temporary("switchboard-nokey")
-        let missing = try CLI.run(["restore", backup.path], dataDirectory: noKey)
+        let missing = try await CLI.runDetached(["restore", backup.path], dataDirectory: noKey)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains(TokenCipher.keyFileName), "\(missing.stderr)")
 
         let otherKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        let wrong = try CLI.run(["restore", backup.path], dataDirectory: noKey, environment: [TokenCipher.environmentVariable: otherKey])
+        let wrong = try await CLI.runDetached(["restore", backup.path], dataDirectory: noKey, environment: [TokenCipher.environmentVariable: otherKey])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("does not open this backup"), "\(wrong.stderr)")
         #expect(!FileManager.default.fileExists(atPath: noKey.appendingPathComponent(AccountStore.fileName).path))
 
         let notABackup = temporary("not-a-backup")
         try Data("hello".utf8).write(to: notABackup)
-        let junk = try CLI.run(["restore", notABackup.path], dataDirectory: noKey)
+        let junk = try await CLI.runDetached(["restore", notABackup.path], dataDirectory: noKey)
         #expect(junk.status == 1)
         #expect(!FileManager.default.fileExists(atPath: noKey.appendingPathComponent(AccountStore.fileName).path))
     }

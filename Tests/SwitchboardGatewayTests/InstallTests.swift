@@ -6,7 +6,11 @@ import Testing
     let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-prefix-\(UUID().uuidString)")
 
     /// Runs a program from the repository root; returns its status and combined output.
-    func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await CLI.onOwnThread { try Self.runBlocking(program, arguments) }
+    }
+
+    static func runBlocking(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
@@ -25,9 +29,9 @@ import Testing
         ["bin/switchboard", "share/bash-completion/completions/switchboard", "share/zsh/site-functions/_switchboard", "share/fish/vendor_completions.d/switchboard.fish"]
     }
 
-    @Test func makeInstallPutsTheBinaryAndTheCompletionsUnderPrefixAndUninstallRemovesThem() throws {
+    @Test func makeInstallPutsTheBinaryAndTheCompletionsUnderPrefixAndUninstallRemovesThem() async throws {
         // The test installs the binary it was built with; a plain `make install` builds a static release one first.
-        let install = try run("make", ["--no-print-directory", "install", "PREFIX=\(prefix.path)", "INSTALL_BIN=\(CLI.binary.path)"])
+        let install = try await run("make", ["--no-print-directory", "install", "PREFIX=\(prefix.path)", "INSTALL_BIN=\(CLI.binary.path)"])
         #expect(install.status == 0, "\(install.output)")
         for path in installed {
             let file = prefix.appendingPathComponent(path).path
@@ -38,17 +42,17 @@ import Testing
         let bash = try String(contentsOf: prefix.appendingPathComponent(installed[1]), encoding: .utf8)
         for command in ["serve", "doctor", "backup", "restore", "accounts"] { #expect(bash.contains(command), "bash completion lacks \(command)") }
         #expect(try String(contentsOf: prefix.appendingPathComponent(installed[2]), encoding: .utf8).hasPrefix("#compdef switchboard"))
-        #expect(try String(contentsOf: prefix.appendingPathComponent(installed[3]), encoding: .utf8).contains("complete -c switchboard"))
-        let version = try run(prefix.appendingPathComponent("bin/switchboard").path, ["--version"])
+        #expect(try String(contentsOf: prefix.appendingPathComponent(installed[3]), encoding: .utf8).contains("complete -c 'switchboard'"))
+        let version = try await run(prefix.appendingPathComponent("bin/switchboard").path, ["--version"])
         #expect(version.status == 0)
         #expect(install.output.contains(version.output.trimmingCharacters(in: .whitespacesAndNewlines)))
 
-        let uninstall = try run("make", ["--no-print-directory", "uninstall", "PREFIX=\(prefix.path)"])
+        let uninstall = try await run("make", ["--no-print-directory", "uninstall", "PREFIX=\(prefix.path)"])
         #expect(uninstall.status == 0, "\(uninstall.output)")
         for path in installed { #expect(!FileManager.default.fileExists(atPath: prefix.appendingPathComponent(path).path), "\(path) left behind") }
     }
 
-    @Test func theServiceUnitIsHardenedAndReadsTheEnvironmentFile() throws {
+    @Test func theServiceUnitIsHardenedAndReadsTheEnvironmentFile() async throws {
         let unit = try String(contentsOf: CLI.repository.appendingPathComponent("dist/switchboard.service"), encoding: .utf8)
         let settings = Set(unit.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init))
         for line in [
@@ -61,7 +65,7 @@ import Testing
         // The settings file the unit reads must parse as the CLI reads it.
         let example = CLI.repository.appendingPathComponent("dist/switchboard.env")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-env-\(UUID().uuidString)")
-        let doctor = try CLI.run(["doctor", "--offline", "--json", "--env-file", example.path], dataDirectory: directory)
+        let doctor = try await CLI.runDetached(["doctor", "--offline", "--json", "--env-file", example.path], dataDirectory: directory)
         #expect(doctor.stdout.contains("\"check\":\"data directory\""), "\(doctor.stderr)")
 
         // When systemd's verifier is on this machine, the filled-in unit must pass it.
@@ -70,7 +74,7 @@ import Testing
             .replacingOccurrences(of: "@ENV_FILE@", with: example.path).replacingOccurrences(of: "@USER@", with: "root")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString.prefix(8)).service")
         try filled.write(to: file, atomically: true, encoding: .utf8)
-        let verify = try run("systemd-analyze", ["verify", file.path])
+        let verify = try await run("systemd-analyze", ["verify", file.path])
         #expect(verify.status == 0, "\(verify.output)")
         #expect(!verify.output.contains(file.lastPathComponent), "\(verify.output)")
     }

@@ -10,14 +10,14 @@ import SwitchboardUpstream
 @Suite struct ServeOperationsTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-ops-\(UUID().uuidString)")
 
-    func importAccount(_ mock: MockUpstream, _ email: String) throws {
+    func importAccount(_ mock: MockUpstream, _ email: String) async throws {
         let auth = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString).json")
         try JSONEncoder().encode(try mock.createAccount(email: email)).write(to: auth)
-        #expect(try CLI.run(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
+        #expect(try await CLI.runDetached(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
     }
 
     @Test func theVersionIsTheSameInVersionHealthAndTheFirstLogLine() async throws {
-        let printed = try CLI.run(["--version"], dataDirectory: directory)
+        let printed = try await CLI.runDetached(["--version"], dataDirectory: directory)
         let version = printed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(printed.status == 0)
         let committed = try String(contentsOf: CLI.repository.appendingPathComponent("VERSION"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -55,7 +55,7 @@ import SwitchboardUpstream
         let mock = MockUpstream(configuration: mockConfiguration)
         _ = try await mock.start()
         defer { Task { await mock.stop() } }
-        try importAccount(mock, "one@example.com")
+        try await importAccount(mock, "one@example.com")
         let settings = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString).env")
         try "SWITCHBOARD_LOG_LEVEL=info\n".write(to: settings, atomically: true, encoding: .utf8)
         let server = try await ServeProcess.start(
@@ -64,6 +64,11 @@ import SwitchboardUpstream
             arguments: ["--env-file", settings.path])
         defer { Task { await server.stop() } }
         func requestLines() -> Int { server.lines.filter { $0["message"] == "request" }.count }
+        let plain = UpstreamRequest(
+            method: "POST", url: server.baseURL + "/v1/responses", headers: [HTTPHeader("Content-Type", "application/json")],
+            body: Array(#"{"model":"gpt-5","input":"hi"}"#.utf8), timeouts: .total(.seconds(10)))
+        guard case .http(200, _) = await GatewayHarness.transport.outcome(of: plain) else { Issue.record("request failed"); return }
+        #expect(await eventually { requestLines() == 1 }, "at info, a request logs one line")
 
         // A stream opened before the reload...
         let streaming = UpstreamRequest(
@@ -94,11 +99,8 @@ import SwitchboardUpstream
 
         // The new webhook hears about the next deactivation; info lines are gone (no request line after the reload).
         let before = requestLines()
-        let plain = UpstreamRequest(
-            method: "POST", url: server.baseURL + "/v1/responses", headers: [HTTPHeader("Content-Type", "application/json")],
-            body: Array(#"{"model":"gpt-5","input":"hi"}"#.utf8), timeouts: .total(.seconds(10)))
         guard case .http(200, _) = await GatewayHarness.transport.outcome(of: plain) else { Issue.record("request failed"); return }
-        try mock.scriptResponses("one@example.com", then: .status(401, code: "account_deactivated"))
+        try mock.scriptResponses("one@example.com", then: .status(403, code: "account_deactivated"))
         _ = await GatewayHarness.transport.outcome(of: plain)
         #expect(await eventually(timeout: .seconds(10)) { received.withLock { $0.count } == 1 })
         #expect(received.withLock { $0.first.flatMap { JSONValue(parsing: $0) }?["event"] } == "account_deactivated")

@@ -23,8 +23,8 @@ struct DoctorCommand: AsyncParsableCommand {
         var configuration = try global.configuration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
-        let findings = try await DoctorChecks(configuration: configuration, environment: try global.environment(), suffix: commandSuffix, timeout: .seconds(timeout))
-            .run(offline: offline)
+        let checks = DoctorChecks(configuration: configuration, environment: try global.environment(), suffix: commandSuffix, timeout: .seconds(timeout))
+        let findings = await checks.run(offline: offline)
         let ok = !findings.contains { $0.verdict == .fail }
         if json {
             AccountPresentation.printJSON(["ok": .bool(ok), "version": .string(BuildVersion.text), "checks": .array(findings.map(\.json))])

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardGateway
@@ -10,6 +11,14 @@ struct HangupReload: Service {
     let global: GlobalOptions
     let gateway: Gateway
     let logger: Logger
+
+    init(global: GlobalOptions, gateway: Gateway, logger: Logger) {
+        self.global = global
+        self.gateway = gateway
+        self.logger = logger
+        // SIGHUP's default action ends the process: ignore it from now on, until the sequence below traps it.
+        signal(SIGHUP, SIG_IGN)
+    }
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {

@@ -5,7 +5,7 @@ import SwitchboardCore
 /// `switchboard serve` as a separate process on an ephemeral port, its log lines collected (JSON format).
 final class ServeProcess: Sendable {
     let process: Process
-    private let log: Mutex<Data>
+    private let log: LogBuffer
     let port: Int
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -21,35 +21,39 @@ final class ServeProcess: Sendable {
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = Pipe()
-        let log = Mutex(Data())
+        let log = LogBuffer()
         stderr.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
-            log.withLock { $0.append(chunk) }
+            log.data.withLock { $0.append(chunk) }
         }
         try process.run()
         var port: Int?
         _ = await eventually(timeout: .seconds(20)) {
-            port = Self.lines(log).compactMap { $0["message"]?.stringValue?.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) } }.first
+            port = log.lines.compactMap { $0["message"]?.stringValue?.firstMatch(of: /listening on 127\.0\.0\.1:(\d+)/).flatMap { Int($0.1) } }.first
             return port != nil || !process.isRunning
         }
         guard let port else {
             process.terminate()
-            throw ServeFailure(log: String(decoding: log.withLock { $0 }, as: UTF8.self))
+            throw ServeFailure(log: String(decoding: log.data.withLock { $0 }, as: UTF8.self))
         }
         return ServeProcess(process: process, log: log, port: port)
     }
 
-    private init(process: Process, log: Mutex<Data>, port: Int) {
+    private init(process: Process, log: LogBuffer, port: Int) {
         self.process = process
         self.log = log
         self.port = port
     }
 
     /// The log so far, one JSON object per line.
-    var lines: [JSONValue] { Self.lines(log) }
+    var lines: [JSONValue] { log.lines }
 
-    private static func lines(_ log: Mutex<Data>) -> [JSONValue] {
-        log.withLock { String(decoding: $0, as: UTF8.self) }.split(separator: "\n").map { JSONValue(parsing: Data($0.utf8)) ?? .string(String($0)) }
+    private final class LogBuffer: Sendable {
+        let data = Mutex(Data())
+
+        var lines: [JSONValue] {
+            data.withLock { String(decoding: $0, as: UTF8.self) }.split(separator: "\n").map { JSONValue(parsing: Data($0.utf8)) ?? .string(String($0)) }
+        }
     }
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
