@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import SwitchboardCore
 import Synchronization
+import SwitchboardCore
 import SwitchboardUpstream
 
 /// Tells the operator about a deactivation: one warning, and one webhook call when configured.

@@ -19,6 +19,10 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(help: "Skip the checks that need the network (upstream and auth server).") var offline = false
     @Option(help: "Seconds each network check may take.") var timeout = 10
 
+    func validate() throws {
+        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
     func run() async throws {
         var configuration = try global.configuration()
         if let host { configuration.host = host }
