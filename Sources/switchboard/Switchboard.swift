@@ -6,7 +6,7 @@ struct Switchboard: AsyncParsableCommand {
         abstract: "Pool ChatGPT/Codex accounts behind one OpenAI-compatible endpoint.",
         discussion: """
             Settings come from flags, else the --env-file, else SWITCHBOARD_* environment variables, else defaults \
-            (`switchboard serve --help` lists them). Errors go to standard error, with exit status 1.
+            (`switchboard serve --help` lists them). Errors go to standard error; the exit status is then non-zero.
             """,
         version: BuildVersion.text,
         subcommands: [
