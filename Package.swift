@@ -97,8 +97,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            plugins: ["EmbedVersionPlugin"]
         ),
+        // Build tool: writes BuildVersion.swift (VERSION + git commit) before every build of the CLI.
+        .plugin(name: "EmbedVersionPlugin", capability: .buildTool(), path: "Sources/EmbedVersionPlugin"),
         // Build tool: embeds migrations/*.sql into the Store module so the binary is self-contained
         // and the SQL has one home (the .sql files), never a copy in Swift source.
         .executableTarget(name: "MigrationEmbedder"),

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import SwitchboardCore
 import SwitchboardUpstream
 
@@ -7,13 +8,24 @@ import SwitchboardUpstream
 /// It is called once per transition, and `Lifecycle` makes a deactivation one transition per episode.
 public struct Alerter: Sendable {
     let logger: Logger
-    let webhookURL: String?
     let transport: any HTTPTransport
+    /// Shared by every copy, so a reload (SIGHUP) reaches the pool's alerter.
+    private let webhook: Webhook
 
     public init(logger: Logger, webhookURL: String?, transport: any HTTPTransport) {
         self.logger = logger
-        self.webhookURL = webhookURL
+        self.webhook = Webhook(url: webhookURL)
         self.transport = transport
+    }
+
+    var webhookURL: String? { webhook.url.withLock { $0 } }
+
+    /// Points later alerts at another webhook (nil: log only).
+    func setWebhookURL(_ url: String?) { webhook.url.withLock { $0 = url } }
+
+    private final class Webhook: Sendable {
+        let url: Mutex<String?>
+        init(url: String?) { self.url = Mutex(url) }
     }
 
     func deactivated(_ account: Account, _ transition: Transition) {

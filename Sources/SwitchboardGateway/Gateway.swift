@@ -13,6 +13,8 @@ public final class Gateway: Sendable {
     public let pool: AccountPool
     public let credentials: Credentials
     public let access: ClientAccess
+    /// The build, as `/health` reports it.
+    public let version: String
     let transport: any HTTPTransport
     let clients: UpstreamClients
     let logger: Logger
@@ -26,8 +28,9 @@ public final class Gateway: Sendable {
         let models: ModelsClient
     }
 
-    public init(configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, allowUnauthenticated: Bool = false, logger: Logger) throws {
+    public init(configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, allowUnauthenticated: Bool = false, version: String = "dev", logger: Logger) throws {
         GatewayMetrics.bootstrap()
+        self.version = version
         self.configuration = configuration
         self.store = store
         self.transport = transport
@@ -60,7 +63,7 @@ public final class Gateway: Sendable {
         let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain)
         let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain)
         let models = ModelsRoutes(pool: pool, credentials: credentials, client: clients.models)
-        let health = HealthRoutes(pool: pool)
+        let health = HealthRoutes(pool: pool, version: version)
         router.post("/backend-api/codex/responses", use: responses.codex)
         router.post("/v1/responses", use: responses.responses)
         router.post("/v1/chat/completions", use: chat.completions)
@@ -95,9 +98,13 @@ public final class Gateway: Sendable {
         ]
     }
 
-    /// Serves until SIGTERM/SIGINT; open streams get the shutdown grace to finish.
-    public func run() async throws {
-        var group = ServiceGroupConfiguration(services: try services(host: configuration.host, port: configuration.port), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    /// Sends later deactivation alerts to `url` (nil: log only); a reload, no restart.
+    public func setAlertWebhookURL(_ url: String?) { pool.alerter.setWebhookURL(url) }
+
+    /// Serves until SIGTERM/SIGINT; open streams get the shutdown grace to finish. `additional` run beside
+    /// the gateway (e.g. the SIGHUP reload).
+    public func run(additional: [any Service] = []) async throws {
+        var group = ServiceGroupConfiguration(services: try services(host: configuration.host, port: configuration.port) + additional, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGrace)
         try await ServiceGroup(configuration: group).run()
     }

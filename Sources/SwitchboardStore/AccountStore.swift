@@ -26,7 +26,7 @@ public final class AccountStore: Sendable {
         configuration.label = "switchboard"
         let pool = try DatabasePool(path: url.path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
-        let source = keySource ?? .file(dataDirectory.appendingPathComponent(TokenCipher.keyFileName))
+        let source = TokenCipher.KeySource.resolve(keySource, dataDirectory: dataDirectory)
         let cipher = try Self.verifiedCipher(pool: pool, source: source)
         return AccountStore(pool: pool, cipher: cipher)
     }

@@ -8,6 +8,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case badKey(String)
     case encryption(String)
     case identityMismatch(expected: String, got: String)
+    case backup(String)
+    case backupKeyMismatch
+    case inUse(String)
 
     public var description: String {
         switch self {
@@ -17,6 +20,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .badKey(let problem): problem
         case .encryption(let problem): "encryption failed: \(problem)"
         case .identityMismatch(let expected, let got): "the credentials belong to \(got), not to account \(expected); nothing was overwritten"
+        case .backup(let problem): problem
+        case .backupKeyMismatch:
+            "the encryption key at hand (\(TokenCipher.keyFileName) or \(TokenCipher.environmentVariable)) does not open this backup's tokens; put the key the backup was made with in place first; nothing was changed"
+        case .inUse(let path): "\(path) is in use by another process (a running `switchboard serve`?); stop it first (e.g. `systemctl stop switchboard`); nothing was changed"
         }
     }
 }

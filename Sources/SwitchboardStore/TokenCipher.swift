@@ -33,6 +33,11 @@ public struct TokenCipher: Sendable {
     public enum KeySource: Sendable, Equatable {
         case environment(String)
         case file(URL)
+
+        /// The key given (`SWITCHBOARD_ENCRYPTION_KEY`), else `<data-dir>/secret.key`: the one rule every opener follows.
+        public static func resolve(_ given: KeySource?, dataDirectory: URL) -> KeySource {
+            given ?? .file(dataDirectory.appendingPathComponent(TokenCipher.keyFileName))
+        }
     }
 
     /// Loads the key; creates the key file only when `mayCreate` (a database that holds no tokens yet).

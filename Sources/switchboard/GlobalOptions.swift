@@ -8,17 +8,28 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data directory (env SWITCHBOARD_DATA_DIR, default ~/.switchboard).")
     var dataDirectory: String?
 
-    /// Flag, else environment, else default.
+    @Option(
+        name: .customLong("env-file"),
+        help: "A KEY=VALUE file of SWITCHBOARD_* settings (the service's EnvironmentFile); it overrides the environment, flags override it. `serve` re-reads it on SIGHUP.")
+    var environmentFile: String?
+
+    /// The process environment with the environment file's values on top.
+    func environment() throws -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if let environmentFile { environment.merge(try EnvironmentFile.read(Configuration.expand(environmentFile))) { $1 } }
+        return environment
+    }
+
+    /// Flag, else environment file, else environment, else default.
     func configuration() throws -> Configuration {
-        var configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        var configuration = try Configuration(environment: try environment())
         if let dataDirectory { configuration.dataDirectory = Configuration.expand(dataDirectory) }
         return configuration
     }
 
     func openStore() throws -> AccountStore {
         let configuration = try configuration()
-        return try AccountStore.open(
-            dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), keySource: configuration.encryptionKey.map { .environment($0.base64) })
+        return try AccountStore.open(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), keySource: configuration.keySource)
     }
 }
 
@@ -31,4 +42,9 @@ struct CLIFailure: Error, CustomStringConvertible {
 /// Prints to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+extension Configuration {
+    /// The key in the environment, if one was given; else the data directory's key file.
+    var keySource: TokenCipher.KeySource? { encryptionKey.map { .environment($0.base64) } }
 }

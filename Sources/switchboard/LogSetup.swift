@@ -5,13 +5,22 @@ import Synchronization
 /// Installs the process's log handler once: text lines, or one JSON object per line.
 enum LogSetup {
     static func bootstrap(format: String, level: String) {
-        let level = Logger.Level(rawValue: level.lowercased()) ?? .info
+        self.level = self.level(named: level)
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == "json" ? JSONLogHandler(label: label) : TextLogHandler(StreamLogHandler.standardError(label: label))
-            handler.logLevel = level
-            return handler
+            format == "json" ? JSONLogHandler(label: label) : TextLogHandler(StreamLogHandler.standardError(label: label)) as any LogHandler
         }
     }
+
+    /// The level of every logger that has not set its own; SIGHUP changes it without a restart.
+    static var level: Logger.Level {
+        get { Logger.Level.allCases[Int(currentLevel.load(ordering: .relaxed))] }
+        set { currentLevel.store(UInt8(Logger.Level.allCases.firstIndex(of: newValue)!), ordering: .relaxed) }
+    }
+
+    /// `trace` … `critical`; an unknown name means `info`.
+    static func level(named name: String) -> Logger.Level { Logger.Level(rawValue: name.lowercased()) ?? .info }
+
+    private static let currentLevel = Atomic<UInt8>(UInt8(Logger.Level.allCases.firstIndex(of: .info)!))
 }
 
 /// swift-log's text handler, with its metadata rendered only for records that are written.
@@ -20,12 +29,13 @@ enum LogSetup {
 struct TextLogHandler: LogHandler {
     private var stream: StreamLogHandler
     var metadata: Logger.Metadata = [:]
+    private var ownLevel: Logger.Level?
 
     init(_ stream: StreamLogHandler) { self.stream = stream }
 
     var logLevel: Logger.Level {
-        get { stream.logLevel }
-        set { stream.logLevel = newValue }
+        get { ownLevel ?? LogSetup.level }
+        set { ownLevel = newValue }
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -43,8 +53,15 @@ struct TextLogHandler: LogHandler {
 /// Writes each log record as one JSON object on standard error (for log shippers).
 struct JSONLogHandler: LogHandler {
     let label: String
-    var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
+    private var ownLevel: Logger.Level?
+
+    init(label: String) { self.label = label }
+
+    var logLevel: Logger.Level {
+        get { ownLevel ?? LogSetup.level }
+        set { ownLevel = newValue }
+    }
     private static let lock = Mutex(())
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {

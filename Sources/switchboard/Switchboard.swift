@@ -4,7 +4,15 @@ import ArgumentParser
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pool ChatGPT/Codex accounts behind one OpenAI-compatible endpoint.",
-        subcommands: [ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, MockUpstreamCommand.self])
+        discussion: """
+            Settings come from flags, else the --env-file, else SWITCHBOARD_* environment variables, else defaults \
+            (`switchboard serve --help` lists them). Errors go to standard error; the exit status is then non-zero.
+            """,
+        version: BuildVersion.text,
+        subcommands: [
+            ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, DoctorCommand.self, BackupCommand.self,
+            RestoreCommand.self, MockUpstreamCommand.self,
+        ])
 }
 
 struct AccountsCommand: AsyncParsableCommand {

@@ -79,14 +79,14 @@ import Testing
             // Timed from the send: the idle clock starts when curl receives "hello", which on a loaded
             // machine can be well before this task gets to see it.
             let started = ContinuousClock.now
-            let response = try await transport.send(UpstreamRequest(url: base + "/quiet", timeouts: .streaming(idle: .milliseconds(300))))
+            let response = try await transport.send(UpstreamRequest(url: base + "/quiet", timeouts: .streaming(idle: .seconds(2))))
             var iterator = response.body.makeAsyncIterator()
             #expect(try await iterator.next() == Array("hello".utf8))
             let error = await #expect(throws: TransportError.self) { _ = try await iterator.next() }
             let waited = ContinuousClock.now - started
             #expect(error?.kind == .timeout)
             #expect(error?.detail.contains("idle") == true)
-            #expect(waited >= .milliseconds(300) && waited < .seconds(5), "idle timeout after \(waited)")
+            #expect(waited >= .seconds(2) && waited < .seconds(8), "idle timeout after \(waited)")
             #expect(await eventually { transport.activeTransferCount == 0 })
         }
     }

@@ -2,12 +2,13 @@ import Foundation
 import Hummingbird
 import SwitchboardCore
 
-/// `GET /health` (the process is alive) and `GET /health/ready` (the database answers and an account is active).
+/// `GET /health` (the process is alive, and which build it is) and `GET /health/ready` (the database answers and an account is active).
 struct HealthRoutes: Sendable {
     let pool: AccountPool
+    let version: String
 
     func alive(_ request: Request, _ context: GatewayContext) -> Response {
-        JSONResponse.ok(["status": "ok"])
+        JSONResponse.ok(["status": "ok", "version": .string(version)])
     }
 
     func ready(_ request: Request, _ context: GatewayContext) -> Response {

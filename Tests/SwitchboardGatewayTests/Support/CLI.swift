@@ -34,3 +34,24 @@ enum CLI {
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
+
+extension CLI {
+    /// The checkout the tests were built from (for the Makefile, VERSION, dist/).
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+}
+
+extension CLI {
+    /// `run` on a thread of its own. A test that waits for a child process must not hold one of the few
+    /// cooperative threads: the in-process mock and gateway the child talks to (and every other test) need them.
+    static func runDetached(_ arguments: [String], dataDirectory: URL, environment: [String: String] = [:]) async throws -> Result {
+        try await onOwnThread { try run(arguments, dataDirectory: dataDirectory, environment: environment) }
+    }
+
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Swift.Result { try body() }) }.start()
+        }
+    }
+}
