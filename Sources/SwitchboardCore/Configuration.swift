@@ -14,6 +14,8 @@ public struct Configuration: Sendable, Equatable {
     public var logLevel = Defaults.logLevel
     public var logFormat = Defaults.logFormat
     public var alertWebhookURL: String?
+    public var requestLogDays = Defaults.requestLogDays
+    public var requestLogMaxRows = Defaults.requestLogMaxRows
 
     public init() {}
 
@@ -48,6 +50,8 @@ public struct Configuration: Sendable, Equatable {
             throw Invalid(variable: "SWITCHBOARD_LOG_FORMAT", value: logFormat, expected: "text or json")
         }
         alertWebhookURL = text("ALERT_WEBHOOK_URL")
+        requestLogDays = try number("REQUEST_LOG_DAYS", "a number of days (0 turns the request log off)") ?? requestLogDays
+        requestLogMaxRows = try number("REQUEST_LOG_MAX_ROWS", "a row count") ?? requestLogMaxRows
     }
 
     public var lifecyclePolicy: LifecyclePolicy {

@@ -13,6 +13,7 @@ public final class Gateway: Sendable {
     public let pool: AccountPool
     public let credentials: Credentials
     public let access: ClientAccess
+    public let requestLog: RequestLog
     let transport: any HTTPTransport
     let clients: UpstreamClients
     let logger: Logger
@@ -40,21 +41,22 @@ public final class Gateway: Sendable {
         pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger)
         credentials = Credentials(pool: pool, tokenClient: clients.token, logger: logger)
         access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
+        requestLog = RequestLog(accounting: try KeyAccounting(store: store), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
         try pool.reload()
     }
 
     static let routes: [String: Set<HTTPRequest.Method>] = [
         "/backend-api/codex/responses": [.post], "/v1/responses": [.post], "/v1/chat/completions": [.post],
         "/v1/models": [.get], "/backend-api/codex/models": [.get], "/health": [.get], "/health/ready": [.get],
-        "/metrics": [.get],
+        "/metrics": [.get], "/": [.get], "/dashboard": [.get, .post],
     ]
 
     public func router() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: GatewayMiddleware(routes: Self.routes, access: access))
+        router.add(middleware: GatewayMiddleware(routes: Self.routes, access: access, requestLog: requestLog))
         let proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, logger: logger)
-        let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
-        let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
+        let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, limits: requestLog.accounting)
+        let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, limits: requestLog.accounting)
         let models = ModelsRoutes(pool: pool, credentials: credentials, client: clients.models)
         let health = HealthRoutes(pool: pool)
         router.post("/backend-api/codex/responses", use: responses.codex)
@@ -64,6 +66,10 @@ public final class Gateway: Sendable {
         router.get("/v1/models", use: models.openAI)
         router.get("/health", use: health.alive)
         router.get("/health/ready", use: health.ready)
+        let dashboard = DashboardRoutes(access: access, page: DashboardPage(pool: pool, store: store, accounting: requestLog.accounting))
+        router.get("/", use: dashboard.redirect)
+        router.get("/dashboard", use: dashboard.show)
+        router.post("/dashboard", use: dashboard.signIn)
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: GatewayMetrics.exposition())))
         }
@@ -79,9 +85,12 @@ public final class Gateway: Sendable {
             logger: logger)
         return [
             app,
-            try PoolWatcher(pool: pool, access: access, interval: Defaults.changePollInterval, logger: logger),
+            try PoolWatcher(pool: pool, access: access, limits: requestLog.accounting, interval: Defaults.changePollInterval, logger: logger),
             UsagePoller(pool: pool, credentials: credentials, client: clients.usage, interval: configuration.usageInterval, logger: logger),
             AuthRetrier(pool: pool, credentials: credentials, interval: configuration.authRetryInterval, logger: logger),
+            RequestLogWriter(
+                log: requestLog, store: store, retentionDays: configuration.requestLogDays, maxRows: configuration.requestLogMaxRows,
+                interval: Defaults.requestLogFlushInterval, pruneInterval: Defaults.requestLogPruneInterval, logger: logger),
         ]
     }
 

@@ -81,5 +81,10 @@ enum GatewayMetrics {
         if cancelledByClient { Counter(label: "switchboard_client_disconnects_total").increment() }
     }
 
+    /// A request-log row dropped because the writer's queue was full.
+    static func requestLogDropped(_ rows: Int = 1) {
+        Counter(label: "switchboard_request_log_dropped_total").increment(by: rows)
+    }
+
     static var openStreams: Int { openStreamCount.load(ordering: .relaxed) }
 }

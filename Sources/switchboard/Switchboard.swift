@@ -4,7 +4,7 @@ import ArgumentParser
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pool ChatGPT/Codex accounts behind one OpenAI-compatible endpoint.",
-        subcommands: [ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, MockUpstreamCommand.self])
+        subcommands: [ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, RequestsCommand.self, UsageCommand.self, MockUpstreamCommand.self])
 }
 
 struct AccountsCommand: AsyncParsableCommand {

@@ -9,6 +9,7 @@ import SwitchboardUpstream
 struct ChatRoutes: Sendable {
     let proxy: ResponsesProxy
     let maxBodyBytes: Int
+    let limits: KeyAccounting
 
     func completions(_ request: Request, _ context: GatewayContext) async throws -> Response {
         guard let json = JSONValue(parsing: try await RequestBody.read(request, limit: maxBodyBytes)) else {
@@ -19,6 +20,7 @@ struct ChatRoutes: Sendable {
             throw GatewayError.badRequest(error.message, param: error.param)
         }
         let upstream = try ResponsesRequest(chat.body)
+        try limits.admit(context.trace, model: upstream.model)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: upstream.promptCacheKey)
         let opened = try await proxy.open(body: upstream.body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)
         let events = UpstreamEvents(opened: opened, pool: proxy.pool, trace: context.trace)

@@ -8,6 +8,7 @@ import SwitchboardUpstream
 struct ResponsesRoutes: Sendable {
     let proxy: ResponsesProxy
     let maxBodyBytes: Int
+    let limits: KeyAccounting
 
     func codex(_ request: Request, _ context: GatewayContext) async throws -> Response {
         var body = try await RequestBody.read(request, limit: maxBodyBytes)
@@ -20,6 +21,7 @@ struct ResponsesRoutes: Sendable {
             object["instructions"] = ""
             body = JSONValue.object(object).encoded()
         }
+        try limits.admit(context.trace, model: json["model"]?.stringValue)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: json["prompt_cache_key"]?.stringValue)
         let opened = try await proxy.open(body: body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)
         return relay(opened, request, context, route: "/backend-api/codex/responses")
@@ -27,6 +29,7 @@ struct ResponsesRoutes: Sendable {
 
     func responses(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let parsed = try ResponsesRequest(parsing: try await RequestBody.read(request, limit: maxBodyBytes))
+        try limits.admit(context.trace, model: parsed.model)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: parsed.promptCacheKey)
         let opened = try await proxy.open(body: parsed.body, headers: ForwardedHeaders.upstream(from: request.headers), stickyKey: key, trace: context.trace)
         if parsed.clientWantsStream { return relay(opened, request, context, route: "/v1/responses") }
