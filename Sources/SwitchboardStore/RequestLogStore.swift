@@ -135,7 +135,7 @@ extension AccountStore {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT key_id, requests, tokens FROM api_key_usage WHERE day = ?", arguments: [day])
             return Dictionary(uniqueKeysWithValues: rows.map { row in
-                (row["key_id"], KeyUsageDelta(keyID: row["key_id"], day: day, requests: row["requests"], tokens: row["tokens"]))
+                (row["key_id"] as String, KeyUsageDelta(keyID: row["key_id"], day: day, requests: row["requests"], tokens: row["tokens"]))
             })
         }
     }
@@ -146,7 +146,7 @@ extension AccountStore {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT key_id, count(*) AS n FROM request_log WHERE at >= ? AND key_id IS NOT NULL GROUP BY key_id",
                 arguments: [since.timeIntervalSince1970])
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["key_id"], $0["n"]) })
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["key_id"] as String, $0["n"] as Int) })
         }
     }
 }

@@ -11,8 +11,6 @@ struct TimeSpan: ExpressibleByArgument, Equatable {
         seconds = count * unit
     }
 
-    static var defaultCompletionKind: CompletionKind { .default }
-
     /// The moment this span before `now`.
     func start(before now: Date = Date()) -> Date { now.addingTimeInterval(-seconds) }
 }

@@ -11,9 +11,9 @@ import SwitchboardUpstream
 
     /// A gateway whose accounts are in every state, with some requests in the log.
     static func gatewayInEveryState() async throws -> GatewayHarness {
-        let h = try await GatewayHarness.start(emails: emails) { mock in
+        let h = try await GatewayHarness.start(emails: emails, prepare: { mock in
             try mock.setUsage(MockUsageReport(primaryUsedPercent: 42, secondaryUsedPercent: 93), for: "active@example.com")
-        }
+        })
         // The first usage poll has stored the usage before statuses are set (so it cannot race them).
         let active = try h.id("active@example.com")
         #expect(await eventually { h.gateway.pool.account(active)?.usage?.secondary?.usedPercent == 93 })

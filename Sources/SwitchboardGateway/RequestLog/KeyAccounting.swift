@@ -83,7 +83,7 @@ public final class KeyAccounting: Sendable {
     func usedToday(now: Date = Date()) -> [String: (tokens: Int, requests: Int)] {
         let today = KeyMeter.day(of: now)
         return state.withLock { state in
-            state.meters.filter { $0.value.day == today }.mapValues { ($0.tokensToday, $0.requestsToday) }
+            state.meters.filter { $0.value.day == today }.mapValues { (tokens: $0.tokensToday, requests: $0.requestsToday) }
         }
     }
 }
