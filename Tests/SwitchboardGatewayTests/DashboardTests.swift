@@ -50,7 +50,7 @@ import SwitchboardUpstream
         #expect(html.contains("errors 50.0 %"))
         #expect(html.contains("<svg"))
         #expect(html.contains("http-equiv=\"refresh\""))
-        #expect(!html.contains("<script src") && !html.contains("<link"))
+        #expect(!html.contains("<script") && !html.contains("stylesheet") && !html.contains("src=\"http"))
         // Never a token, and no fingerprint beyond the short one.
         for account in try h.store.accounts() {
             for secret in [account.tokens.accessToken, account.tokens.refreshToken, account.tokens.idToken, account.tokens.fingerprint.hex] {

@@ -20,7 +20,7 @@ struct DashboardPage: Sendable {
             <h2>Accounts</h2>\(accountsTable(accounts, now: now))
             <h2>Last hour</h2>\(hourSection(hour))
             <h2>Keys</h2>\(keysTable(keys, now: now))
-            <h2>Status changes</h2>\(eventsTable(Array(events)))
+            <h2>Status changes</h2>\(eventsTable(Array(events), emails: Dictionary(accounts.map { ($0.id, $0.email ?? $0.id) }) { first, _ in first }))
             """
         return HTML.document(title: "switchboard", refresh: Self.refreshSeconds, body: body)
     }
@@ -68,7 +68,7 @@ struct DashboardPage: Sendable {
     }
 
     private func hourSection(_ hour: HourStats) -> String {
-        let percentile = { (value: Double?) in value.map { "\(Int($0.rounded())) ms" } ?? "-" }
+        let percentile = { (value: Double?) in value.map { $0 < 10 ? String(format: "%.1f ms", $0) : "\(Int($0.rounded())) ms" } ?? "-" }
         return """
             <p class="summary"><span>\(hour.requests) requests</span><span>errors \(String(format: "%.1f", hour.errorRate * 100)) %</span>\
             <span>p50 \(percentile(hour.p50Milliseconds))</span><span>p99 \(percentile(hour.p99Milliseconds))</span></p>
@@ -90,18 +90,23 @@ struct DashboardPage: Sendable {
         return "<table><tr><th>Key</th><th>Requests today</th><th>Tokens today</th><th>Requests/min limit</th><th>Models</th></tr>\(rows.joined())</table>"
     }
 
-    private func eventsTable(_ events: [AuditEntry]) -> String {
+    private func eventsTable(_ events: [AuditEntry], emails: [String: String]) -> String {
         guard !events.isEmpty else { return "<p class=\"muted\">No status changes yet.</p>" }
         let rows = events.map { e in
             """
-            <tr><td>\(Self.time(e.at))</td><td>\(HTML.escape(e.accountID))</td><td>\(HTML.escape(e.fromStatus ?? "-")) → \(HTML.escape(e.toStatus))</td>\
+            <tr><td>\(Self.time(e.at))</td><td>\(HTML.escape(emails[e.accountID] ?? e.accountID))<div class="muted">\(HTML.escape(e.accountID))</div></td><td>\(HTML.escape(e.fromStatus ?? "-")) → \(HTML.escape(e.toStatus))</td>\
             <td>\(HTML.escape(e.cause))</td><td>\(HTML.escape(e.code ?? ""))</td><td>\(HTML.escape(e.detail ?? ""))</td></tr>
             """
         }
-        return "<table><tr><th>Time (UTC)</th><th>Account</th><th>Change</th><th>Cause</th><th>Code</th><th>Detail</th></tr>\(rows.joined())</table>"
+        return "<table><tr><th>Time</th><th>Account</th><th>Change</th><th>Cause</th><th>Code</th><th>Detail</th></tr>\(rows.joined())</table>"
     }
 
+    /// `2025-01-31 14:05 UTC`: short enough for a table cell.
     static func time(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date) + " UTC"
     }
 }

@@ -18,11 +18,11 @@ enum HTML {
         return escaped
     }
 
-    /// A whole page: inline style only, no external asset, reloaded every `refresh` seconds without script.
+    /// A whole page: inline style only, no external asset (not even a favicon request), reloaded every `refresh` seconds without script.
     static func document(title: String, refresh: Int? = nil, body: String) -> String {
         """
         <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
         \(refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
         <title>\(escape(title))</title>
         <style>\(style)</style></head>
