@@ -1,74 +1,6 @@
 import Foundation
 import GRDB
 
-/// What one request-log batch adds to a key's UTC day (see `KeyMeter`).
-public struct KeyUsageDelta: Sendable, Equatable {
-    public var keyID: String
-    public var day: Int
-    public var requests: Int
-    public var tokens: Int
-
-    public init(keyID: String, day: Int, requests: Int, tokens: Int) {
-        self.keyID = keyID
-        self.day = day
-        self.requests = requests
-        self.tokens = tokens
-    }
-}
-
-/// Which request-log rows to read, newest first.
-public struct RequestFilter: Sendable, Equatable {
-    public var since: Date?
-    public var accountID: String?
-    public var keyID: String?
-    public var errorsOnly = false
-    public var limit = 100
-
-    public init(since: Date? = nil, accountID: String? = nil, keyID: String? = nil, errorsOnly: Bool = false, limit: Int = 100) {
-        self.since = since
-        self.accountID = accountID
-        self.keyID = keyID
-        self.errorsOnly = errorsOnly
-        self.limit = limit
-    }
-}
-
-/// How `usage` groups its sums.
-public enum UsageGrouping: String, Sendable, CaseIterable {
-    case account, key, model, day
-
-    /// The grouping expression over `request_log` (a fixed set: never text from the caller).
-    var column: String {
-        switch self {
-        case .account: "account_id"
-        case .key: "key_id"
-        case .model: "model"
-        case .day: "date(at, 'unixepoch')"
-        }
-    }
-}
-
-/// Requests and tokens summed over one group.
-public struct UsageTotal: Sendable, Equatable, FetchableRecord {
-    public var group: String?
-    public var requests: Int
-    public var errors: Int
-    public var inputTokens: Int
-    public var cachedTokens: Int
-    public var outputTokens: Int
-    public var reasoningTokens: Int
-
-    public init(row: Row) throws {
-        group = row["grp"]
-        requests = row["requests"]
-        errors = row["errors"]
-        inputTokens = row["input_tokens"]
-        cachedTokens = row["cached_tokens"]
-        outputTokens = row["output_tokens"]
-        reasoningTokens = row["reasoning_tokens"]
-    }
-}
-
 /// The request log and per-key day totals.
 extension AccountStore {
     /// Writes a batch of rows and key-usage increments in one transaction.
@@ -149,22 +81,7 @@ extension AccountStore {
             return Dictionary(uniqueKeysWithValues: rows.map { ($0["key_id"] as String, $0["n"] as Int) })
         }
     }
-}
 
-/// When a request ran, how long it took and whether it failed: what the status page charts.
-public struct RequestSample: Sendable, Equatable {
-    public var at: Date
-    public var durationMilliseconds: Double
-    public var failed: Bool
-
-    public init(at: Date, durationMilliseconds: Double, failed: Bool) {
-        self.at = at
-        self.durationMilliseconds = durationMilliseconds
-        self.failed = failed
-    }
-}
-
-extension AccountStore {
     /// The samples of the requests since `since` (at most `limit`, the newest).
     public func requestSamples(since: Date, limit: Int = 200_000) throws -> [RequestSample] {
         try pool.read { db in

@@ -8,6 +8,7 @@ import SwitchboardUpstream
 
 @Suite struct RequestLogTests {
     static func temporaryStore() throws -> AccountStore {
+        GatewayMetrics.bootstrap()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-log-\(UUID().uuidString)")
         return try AccountStore.open(dataDirectory: directory, environment: [:])
     }
@@ -54,7 +55,6 @@ import SwitchboardUpstream
     }
 
     @Test func aBurstBeyondTheQueueIsDroppedAndCountedNeverWaitedFor() throws {
-        GatewayMetrics.bootstrap()
         let store = try Self.temporaryStore()
         let log = RequestLog(accounting: try KeyAccounting(store: store), capacity: 100, keepsRows: true)
         for id in 0..<250 { log.record(Self.entry(id, key: "key_burst")) }
