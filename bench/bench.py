@@ -11,7 +11,7 @@ Workloads (see BENCHMARKS.md):
   d  2,000 concurrent open streams → peak RSS and CPU of the gateway
   e  Balancer.pick micro-benchmark at 10, 1,000 and 10,000 accounts
   f  1,000 concurrent requests on an account whose access token has expired → token calls, latency
-  g  (b) through switchboard with the request log on, then off (SWITCHBOARD_REQUEST_LOG_DAYS=0) → the log's cost
+  g  (b) through switchboard with the request log on and off (SWITCHBOARD_REQUEST_LOG_DAYS=0), twice each → the log's cost
 """
 from __future__ import annotations
 
@@ -533,11 +533,14 @@ class Bench:
         duration, warmup = self.t(10, 2), self.t(2, 0.5)
         log(f"(g) maximum req/s through switchboard with the request log on and off, {duration}s each")
         out = self.results["workloads"]["g"] = {}
-        for mode, env in (("log_on", {}), ("log_off", {"SWITCHBOARD_REQUEST_LOG_DAYS": "0"})):
+        # On, off, on, off: the best run of each counts, so a slow moment of a shared machine hits neither mode alone.
+        for attempt, (mode, env) in enumerate((("log_on", {}), ("log_off", {"SWITCHBOARD_REQUEST_LOG_DAYS": "0"})) * 2):
             self.switchboard.stop()
-            self.start_switchboard(self.accounts, f"switchboard-g-{mode}", env)
+            self.start_switchboard(self.accounts, f"switchboard-g-{mode}-{attempt}", env)
             url, body, headers = self.responses_request("switchboard", self.sb_url)
-            out[mode] = self.measure(f"g-{mode}", "switchboard", url, body=body, headers=headers, duration=duration, warmup=warmup, connections=64, drain=15)
+            run = self.measure(f"g-{mode}-{attempt}", "switchboard", url, body=body, headers=headers, duration=duration, warmup=warmup, connections=64, drain=15)
+            if run.get("ok_rps", 0) >= out.get(mode, {}).get("ok_rps", 0):
+                out[mode] = run
         on, off = out["log_on"].get("ok_rps"), out["log_off"].get("ok_rps")
         if on and off:
             out["cost_percent"] = (off - on) / off * 100
