@@ -21,9 +21,9 @@ CREATE TABLE request_log (
     user_agent       TEXT
 );
 
+-- Only `at`: every read is "since T" (then filtered), and each further index about doubled the
+-- cost of writing a row (a background cost, but one paid on the same cores as the requests).
 CREATE INDEX request_log_at ON request_log (at);
-CREATE INDEX request_log_account ON request_log (account_id, at);
-CREATE INDEX request_log_key ON request_log (key_id, at);
 
 -- Optional per-key limits: NULL means unlimited; `models` is a comma-separated allow-list.
 ALTER TABLE api_keys ADD COLUMN tokens_per_day INTEGER;
