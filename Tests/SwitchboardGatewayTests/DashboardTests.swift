@@ -102,12 +102,15 @@ import SwitchboardUpstream
         samples.append(RequestSample(at: now.addingTimeInterval(-4000), durationMilliseconds: 9000, failed: true))
         let hour = HourStats(samples, now: now)
         #expect(hour.minutes.count == 60)
-        #expect(hour.minutes[59] == HourStats.Minute(requests: 100, errors: 10))
-        #expect(hour.minutes[57] == HourStats.Minute(requests: 1, errors: 0))
+        #expect(hour.minutes[59] == HourStats.Minute(requests: 100, errors: 10, p99Milliseconds: 99))
+        #expect(hour.minutes[57] == HourStats.Minute(requests: 1, errors: 0, p99Milliseconds: 5000))
+        #expect(hour.minutes[0] == HourStats.Minute())
         #expect(hour.requests == 101)
         #expect(abs(hour.errorRate - 10.0 / 101) < 1e-9)
         #expect(hour.p50Milliseconds == 51)
         #expect(hour.p99Milliseconds == 100)
-        #expect(HourChart.svg(hour).contains("100 requests, 10 errors"))
+        let svg = HourChart.svg(hour)
+        #expect(svg.contains("100 requests, 10 errors"))
+        #expect(svg.contains("p99 latency per minute, peak 5000 ms"))
     }
 }

@@ -73,6 +73,7 @@ struct DashboardPage: Sendable {
             <p class="summary"><span>\(hour.requests) requests</span><span>errors \(String(format: "%.1f", hour.errorRate * 100)) %</span>\
             <span>p50 \(percentile(hour.p50Milliseconds))</span><span>p99 \(percentile(hour.p99Milliseconds))</span></p>
             \(HourChart.svg(hour))
+            <p class="muted">Bars: requests per minute (errors in red). Line: each minute's p99 latency.</p>
             """
     }
 

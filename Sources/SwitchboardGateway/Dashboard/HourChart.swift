@@ -1,6 +1,7 @@
 import Foundation
 
-/// The last hour as an inline SVG: one bar per minute (requests), errors in red on top of it.
+/// The last hour as an inline SVG: one bar per minute (requests, errors in red at its foot) and the
+/// minute's p99 latency as a line on its own scale.
 enum HourChart {
     static let width = 600, height = 120
 
@@ -18,9 +19,18 @@ enum HourChart {
                 bars += "<rect x=\"\(x)\" y=\(quoted(Double(height) - failed)) width=\"\(w)\" height=\(quoted(failed)) fill=\"#dc2626\"/>"
             }
         }
+        let slowest = hour.minutes.compactMap(\.p99Milliseconds).max() ?? 0
+        let points = hour.minutes.enumerated().compactMap { index, minute -> String? in
+            guard let p99 = minute.p99Milliseconds, slowest > 0 else { return nil }
+            let y = Double(height) - p99 / slowest * Double(height - 10)
+            return String(format: "%.1f,%.1f", (Double(index) + 0.5) * slot, y)
+        }
+        if !points.isEmpty {
+            bars += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#7c3aed\" stroke-width=\"1.5\"><title>p99 latency per minute, peak \(Int(slowest.rounded())) ms</title></polyline>"
+        }
         return """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" role="img" \
-            aria-label="requests per minute over the last hour, peak \(peak)">\(bars)</svg>
+            aria-label="requests per minute over the last hour (peak \(peak)) and p99 latency (peak \(Int(slowest.rounded())) ms)">\(bars)</svg>
             """
     }
 

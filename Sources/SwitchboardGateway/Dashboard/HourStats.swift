@@ -6,6 +6,7 @@ struct HourStats: Equatable {
     struct Minute: Equatable {
         var requests = 0
         var errors = 0
+        var p99Milliseconds: Double?
     }
 
     /// Oldest first; the last is the current minute.
@@ -17,18 +18,21 @@ struct HourStats: Equatable {
 
     init(_ samples: [RequestSample], now: Date) {
         var minutes = Array(repeating: Minute(), count: 60)
+        var durations = Array(repeating: [Double](), count: 60)
         for sample in samples {
             let age = Int(now.timeIntervalSince(sample.at) / 60)
             guard (0..<60).contains(age) else { continue }
             minutes[59 - age].requests += 1
             if sample.failed { minutes[59 - age].errors += 1 }
+            durations[59 - age].append(sample.durationMilliseconds)
         }
+        for index in minutes.indices { minutes[index].p99Milliseconds = Self.percentile(durations[index].sorted(), 0.99) }
         self.minutes = minutes
         requests = minutes.reduce(0) { $0 + $1.requests }
         errorRate = requests == 0 ? 0 : Double(minutes.reduce(0) { $0 + $1.errors }) / Double(requests)
-        let durations = samples.filter { now.timeIntervalSince($0.at) < 3600 }.map(\.durationMilliseconds).sorted()
-        p50Milliseconds = Self.percentile(durations, 0.50)
-        p99Milliseconds = Self.percentile(durations, 0.99)
+        let hour = durations.joined().sorted()
+        p50Milliseconds = Self.percentile(hour, 0.50)
+        p99Milliseconds = Self.percentile(hour, 0.99)
     }
 
     /// Nearest-rank percentile of sorted values.
