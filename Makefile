@@ -3,8 +3,10 @@ SWIFT ?= swift
 CONFIGURATION ?= debug
 BIN = .build/$(CONFIGURATION)/switchboard
 SYSTEM_PACKAGES = libsqlite3-dev libcurl4-openssl-dev
+# For the status page's real-browser test (DashboardBrowserTests); CI installs it, `make test` runs it when present.
+BROWSER_PACKAGES = chromium
 
-.PHONY: deps build release test fuzz demo bench conformance clean static-release install uninstall install-service uninstall-service
+.PHONY: deps browser-deps build release test fuzz demo bench conformance clean static-release install uninstall install-service uninstall-service
 
 # Installs the C libraries switchboard links against, when they are missing.
 deps:
@@ -13,6 +15,10 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing system packages:$$missing — run: sudo apt-get install -y$$missing" >&2; exit 1; fi; \
 	fi
+
+# Installs headless Chromium for the browser test, when missing.
+browser-deps:
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="$(BROWSER_PACKAGES)"
 
 build: deps
 	$(SWIFT) build -c $(CONFIGURATION) --product switchboard

@@ -11,6 +11,7 @@ Workloads (see BENCHMARKS.md):
   d  2,000 concurrent open streams → peak RSS and CPU of the gateway
   e  Balancer.pick micro-benchmark at 10, 1,000 and 10,000 accounts
   f  1,000 concurrent requests on an account whose access token has expired → token calls, latency
+  g  (b) through switchboard with the request log on and off (SWITCHBOARD_REQUEST_LOG_DAYS=0), twice each → the log's cost
 """
 from __future__ import annotations
 
@@ -295,11 +296,11 @@ class Bench:
             raise RuntimeError(f"switchboard {' '.join(arguments)} failed: {result.stderr.strip()}")
         return result.stdout
 
-    def start_switchboard(self, first_accounts: list[dict], name: str = "switchboard-data"):
+    def start_switchboard(self, first_accounts: list[dict], name: str = "switchboard-data", env: dict | None = None):
         data_dir = self.sb_data = self.work / name
         data_dir.mkdir(exist_ok=True)
         self.switchboard_cli("accounts", "import", *[str(a["path"]) for a in first_accounts])
-        self.switchboard = self.start("switchboard", [str(self.bin / "switchboard"), "serve", "--host", "127.0.0.1", "--port", str(self.sb_port)], self.sb_env(data_dir))
+        self.switchboard = self.start("switchboard", [str(self.bin / "switchboard"), "serve", "--host", "127.0.0.1", "--port", str(self.sb_port)], {**self.sb_env(data_dir), **(env or {})})
         wait_until(lambda: http("GET", self.sb_url + "/health/ready")[0] == 200, 60, "switchboard /health/ready")
 
     def sb_active(self) -> int:
@@ -527,6 +528,24 @@ class Bench:
             out[target] = self.measure(f"b-{target}", target, url, body=body, headers=headers, duration=max(duration, 4) if slow else duration,
                                        warmup=max(warmup, 4) if slow else warmup, connections=64, drain=15)
 
+    def workload_g(self):
+        """(b) through switchboard, each time on a fresh process and database: request log on, then off."""
+        duration, warmup = self.t(10, 2), self.t(2, 0.5)
+        log(f"(g) maximum req/s through switchboard with the request log on and off, {duration}s each")
+        out = self.results["workloads"]["g"] = {}
+        # On, off, on, off: the best run of each counts, so a slow moment of a shared machine hits neither mode alone.
+        for attempt, (mode, env) in enumerate((("log_on", {}), ("log_off", {"SWITCHBOARD_REQUEST_LOG_DAYS": "0"})) * 2):
+            self.switchboard.stop()
+            self.start_switchboard(self.accounts, f"switchboard-g-{mode}-{attempt}", env)
+            url, body, headers = self.responses_request("switchboard", self.sb_url)
+            run = self.measure(f"g-{mode}-{attempt}", "switchboard", url, body=body, headers=headers, duration=duration, warmup=warmup, connections=64, drain=15)
+            if run.get("ok_rps", 0) >= out.get(mode, {}).get("ok_rps", 0):
+                out[mode] = run
+        on, off = out["log_on"].get("ok_rps"), out["log_off"].get("ok_rps")
+        if on and off:
+            out["cost_percent"] = (off - on) / off * 100
+            log(f"  request log cost: {on:.0f} vs {off:.0f} req/s = {out['cost_percent']:.1f} %")
+
     def workload_a(self):
         rates = [100, 1000] if self.quick else [10, 100, 1000]  # 10/s: a rate codex-lb can sustain
         duration, warmup = self.t(10, 2), self.t(2, 0.5)
@@ -625,7 +644,8 @@ class Bench:
         time.sleep(2)
         for name, step in (("b", self.workload_b), ("a", self.workload_a), ("c", self.workload_c), ("d", self.workload_d)):
             self.run_step(name, step)
-        # Last: each gateway is restarted with only its (f) account.
+        # Then: each gateway is restarted, for (g) with the request log on and off, for (f) with only its (f) account.
+        self.run_step("g", self.workload_g)
         self.run_step("f", self.workload_f)
         self.stop_all()
         self.run_step("e", self.workload_e)

@@ -88,6 +88,7 @@ def markdown(results: dict) -> str:
     pick10k = e.get("results", {}).get("10000", {}).get("cases", {})
     pick_mean = max((case.get("batched", {}).get("mean_ns", 0) for name, case in pick10k.items() if name != "new_key"), default=None) if pick10k else None
     token_calls = f.get("switchboard", {}).get("token_calls")
+    log_cost = w.get("g", {}).get("cost_percent")
     add("### Targets")
     add("")
     add("| target | switchboard | met |")
@@ -98,6 +99,9 @@ def markdown(results: dict) -> str:
     add(f"| 2,000 open streams under 200 MB RSS (d) | {num(rss, 1)} MB peak, {num(d_ok)} streams ok | {mark(None if rss is None else rss < 200 and d_ok == d.get('streams'))} |")
     add(f"| `pick` ≤ 2 µs at 10,000 accounts (e) | {num(pick_mean)} ns (slowest case, mean) | {mark(None if pick_mean is None else pick_mean <= 2000)} |")
     add(f"| exactly one token call (f) | {num(token_calls)} | {mark(None if token_calls is None else token_calls == 1)} |")
+    log_runs = w.get("g", {})
+    add(f"| request log costs < 5 % of max req/s (g) | {num(log_runs.get('log_on', {}).get('ok_rps'))} req/s on vs "
+        f"{num(log_runs.get('log_off', {}).get('ok_rps'))} off = {num(log_cost, 1)} % | {mark(None if log_cost is None else log_cost < 5)} |")
     add("")
 
     # (a)

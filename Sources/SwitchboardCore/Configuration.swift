@@ -21,6 +21,8 @@ public struct Configuration: Sendable, Equatable {
     public var shutdownGrace = Defaults.shutdownGrace
     /// The token encryption key (base64 of 32 bytes) when given in the environment instead of `secret.key`.
     public var encryptionKey: EncryptionKey?
+    public var requestLogDays = Defaults.requestLogDays
+    public var requestLogMaxRows = Defaults.requestLogMaxRows
 
     public init() {}
 
@@ -68,6 +70,8 @@ public struct Configuration: Sendable, Equatable {
         streamIdleTimeout = try number("STREAM_IDLE_TIMEOUT", "a positive number of seconds") ?? streamIdleTimeout
         shutdownGrace = try number("SHUTDOWN_GRACE", "a positive number of seconds") ?? shutdownGrace
         encryptionKey = text("ENCRYPTION_KEY").map(EncryptionKey.init)
+        requestLogDays = try number("REQUEST_LOG_DAYS", "a number of days (0 turns the request log off)", minimum: 0) ?? requestLogDays
+        requestLogMaxRows = try number("REQUEST_LOG_MAX_ROWS", "a positive row count") ?? requestLogMaxRows
     }
 
     public var lifecyclePolicy: LifecyclePolicy {

@@ -65,4 +65,14 @@ public enum Defaults {
     /// tens of bytes each, so a 32 MiB body of `[1,1,1,...]` would take ~800 MB to parse; legitimate
     /// requests hold far fewer values than this.
     public static let maxBodyJSONValues = 1_000_000
+    /// Days of request log kept (0 turns the log off).
+    public static let requestLogDays = 14
+    /// Rows of request log kept at most; the oldest go first.
+    public static let requestLogMaxRows = 1_000_000
+    /// Request-log rows waiting for the writer at most; beyond it rows are dropped (and counted), never waited for.
+    public static let requestLogQueue = 10_000
+    /// How often the writer commits what is pending (one transaction per batch).
+    public static let requestLogFlushInterval: TimeInterval = 0.5
+    /// How often old request-log rows are pruned.
+    public static let requestLogPruneInterval: TimeInterval = 600
 }

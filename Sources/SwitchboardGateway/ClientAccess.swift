@@ -38,18 +38,23 @@ public final class ClientAccess: Sendable {
     public var hasKeys: Bool { keys.withLock { !$0.isEmpty } }
 
     public func check(authorization: String?, remote: SocketAddress?) -> Verdict {
+        authenticate(authorization: authorization, remote: remote).verdict
+    }
+
+    /// The verdict and the id of the key that matched (for the request log and per-key limits).
+    public func authenticate(authorization: String?, remote: SocketAddress?) -> (verdict: Verdict, keyID: String?) {
         let keys = self.keys.withLock { $0 }
         guard !keys.isEmpty else {
-            return allowUnauthenticated || Self.isLoopback(remote) ? .allowed : .loopbackOnly
+            return (allowUnauthenticated || Self.isLoopback(remote) ? .allowed : .loopbackOnly, nil)
         }
-        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return .missingOrInvalidKey }
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return (.missingOrInvalidKey, nil) }
         let presented = Self.bytes(hex: AccountStore.hashAPIKey(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)))
         // Compare against every key, in time independent of where (or whether) it matches.
         var match: String?
         for key in keys where Secrets.constantTimeEqual(key.hash, presented) { match = key.id }
-        guard let match else { return .missingOrInvalidKey }
+        guard let match else { return (.missingOrInvalidKey, nil) }
         used.withLock { _ = $0.insert(match) }
-        return .allowed
+        return (.allowed, match)
     }
 
     /// Writes `last_used_at` for keys used since the last flush (called from a background tick).

@@ -15,6 +15,7 @@ public final class Gateway: Sendable {
     public let access: ClientAccess
     /// The build, as `/health` reports it.
     public let version: String
+    public let requestLog: RequestLog
     let transport: any HTTPTransport
     let clients: UpstreamClients
     let logger: Logger
@@ -46,6 +47,7 @@ public final class Gateway: Sendable {
         pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger)
         credentials = Credentials(pool: pool, tokenClient: clients.token, logger: logger)
         access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
+        requestLog = RequestLog(accounting: try KeyAccounting(store: store), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
         try pool.reload()
     }
 
@@ -53,15 +55,15 @@ public final class Gateway: Sendable {
         "/backend-api/codex/responses": [.post], "/v1/responses": [.post], "/v1/chat/completions": [.post],
         "/v1/models": [.get], "/backend-api/codex/models": [.get], "/health": [.get], "/health/ready": [.get],
         "/metrics": [.get], "/backend-api/codex/responses/compact": [.post], "/v1/responses/compact": [.post],
-        "/backend-api/wham/usage": [.get],
+        "/backend-api/wham/usage": [.get], "/": [.get], "/dashboard": [.get, .post],
     ]
 
     public func router() -> Router<GatewayContext> {
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: GatewayMiddleware(routes: Self.routes, access: access))
+        router.add(middleware: GatewayMiddleware(routes: Self.routes, access: access, requestLog: requestLog))
         let proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, logger: logger)
-        let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain)
-        let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain)
+        let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain, limits: requestLog.accounting)
+        let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain, limits: requestLog.accounting)
         let models = ModelsRoutes(pool: pool, credentials: credentials, client: clients.models)
         let health = HealthRoutes(pool: pool, version: version)
         router.post("/backend-api/codex/responses", use: responses.codex)
@@ -75,6 +77,10 @@ public final class Gateway: Sendable {
         router.get("/v1/models", use: models.openAI)
         router.get("/health", use: health.alive)
         router.get("/health/ready", use: health.ready)
+        let dashboard = DashboardRoutes(access: access, page: DashboardPage(pool: pool, store: store, accounting: requestLog.accounting))
+        router.get("/", use: dashboard.redirect)
+        router.get("/dashboard", use: dashboard.show)
+        router.post("/dashboard", use: dashboard.signIn)
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: GatewayMetrics.exposition())))
         }
@@ -89,9 +95,14 @@ public final class Gateway: Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: "switchboard", backlog: Defaults.listenBacklog),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
+        // Services stop in reverse order: the drain first, the request-log writer last (after the server,
+        // so the last requests' rows are written).
         return [
+            RequestLogWriter(
+                log: requestLog, store: store, retentionDays: configuration.requestLogDays, maxRows: configuration.requestLogMaxRows,
+                interval: Defaults.requestLogFlushInterval, pruneInterval: Defaults.requestLogPruneInterval, logger: logger),
             app,
-            try PoolWatcher(pool: pool, access: access, interval: Defaults.changePollInterval, logger: logger),
+            try PoolWatcher(pool: pool, access: access, limits: requestLog.accounting, interval: Defaults.changePollInterval, logger: logger),
             UsagePoller(pool: pool, credentials: credentials, client: clients.usage, interval: configuration.usageInterval, logger: logger),
             AuthRetrier(pool: pool, credentials: credentials, interval: configuration.authRetryInterval, logger: logger),
             ShutdownDrainService(drain: drain, grace: .seconds(configuration.shutdownGrace)),

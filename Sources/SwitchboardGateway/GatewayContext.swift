@@ -29,6 +29,14 @@ public final class RequestTrace: Sendable {
         var outputTokens: Int?
         var streaming = false
         var attempts = 0
+        // For the request log (RequestTrace+LogEntry.swift): nil `log` means the route is not logged.
+        var log: RequestLog?
+        var keyID: String?
+        var model: String?
+        var userAgent: String?
+        var cachedTokens: Int?
+        var reasoningTokens: Int?
+        var errorCode: String?
     }
 
     let started = ContinuousClock.now
@@ -42,6 +50,7 @@ public final class RequestTrace: Sendable {
         let fields = snapshot
         let duration = ContinuousClock.now - started
         GatewayMetrics.request(route: route, status: status, duration: duration)
+        fields.log?.record(Self.entry(fields, route: route, status: status, requestID: requestID, duration: duration))
         guard logger.logLevel <= .info else { return }  // the metadata below costs more than the rest of a request's bookkeeping
         var metadata: Logger.Metadata = [
             "request_id": "\(requestID)", "route": "\(route)", "status": "\(status)",

@@ -80,4 +80,9 @@ enum GatewayMetrics {
         Gauge(label: "switchboard_open_streams").record(now)
         if cancelledByClient { Counter(label: "switchboard_client_disconnects_total").increment() }
     }
+
+    /// A request-log row dropped because the writer's queue was full.
+    static func requestLogDropped(_ rows: Int = 1) {
+        Counter(label: "switchboard_request_log_dropped_total").increment(by: rows)
+    }
 }

@@ -75,7 +75,14 @@ struct UpstreamEvents {
         } catch {
             if ended == nil { ended = .truncated(detail: "\(error)") }
         }
-        return ended ?? .truncated(detail: "the upstream closed the stream without a terminal event")
+        let end = ended ?? .truncated(detail: "the upstream closed the stream without a terminal event")
+        switch end {
+        case .completed: break
+        case .failed(let error, _): trace.update { $0.errorCode = error["code"]?.stringValue ?? "response_failed" }
+        case .truncated: trace.update { $0.errorCode = "upstream_stream_truncated" }
+        case .clientGone: trace.update { $0.errorCode = "client_disconnected" }
+        }
+        return end
     }
 
     /// Reads usage for the log line; a failure carrying a usage limit also marks the account.
@@ -86,6 +93,8 @@ struct UpstreamEvents {
             trace.update {
                 $0.inputTokens = usage["input_tokens"]?.intValue
                 $0.outputTokens = usage["output_tokens"]?.intValue
+                $0.cachedTokens = usage["input_tokens_details"]?["cached_tokens"]?.intValue
+                $0.reasoningTokens = usage["output_tokens_details"]?["reasoning_tokens"]?.intValue
             }
         }
         guard event.type == "response.failed" else { return .completed(response: response) }

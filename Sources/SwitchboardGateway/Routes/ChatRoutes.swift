@@ -10,6 +10,7 @@ struct ChatRoutes: Sendable {
     let proxy: ResponsesProxy
     let maxBodyBytes: Int
     let drain: ShutdownDrain
+    let limits: KeyAccounting
 
     func completions(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let json = try RequestBody.json(try await RequestBody.read(request, limit: maxBodyBytes))
@@ -18,6 +19,7 @@ struct ChatRoutes: Sendable {
             throw GatewayError.badRequest(error.message, param: error.param)
         }
         let upstream = try ResponsesRequest(chat.body)
+        try limits.admit(context.trace, model: upstream.model)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: upstream.promptCacheKey)
         let (proxy, trace, headers, body) = (proxy, context.trace, ForwardedHeaders.upstream(from: request.headers), upstream.body)
         let watch = RequestWatch(channel: context.channel, drain: drain)

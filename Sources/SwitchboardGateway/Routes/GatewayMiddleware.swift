@@ -9,18 +9,23 @@ struct GatewayMiddleware: RouterMiddleware {
     /// Known paths and their methods: 405 vs 404, and bounded metric labels.
     let routes: [String: Set<HTTPRequest.Method>]
     let access: ClientAccess
-    /// Routes open to anyone (liveness and readiness probes).
-    static let open: Set<String> = ["/health", "/health/ready"]
+    let requestLog: RequestLog
+    /// Routes open to anyone (liveness and readiness probes) or that apply the access rule themselves
+    /// (the status page, which also takes its key from a cookie).
+    static let open: Set<String> = ["/health", "/health/ready", "/", "/dashboard"]
 
     func handle(_ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let route = routes[path] == nil ? "unknown" : path
         let response: Response
+        let logged = RequestLog.unlogged.contains(path) ? nil : requestLog
+        context.trace.update { $0.log = logged; $0.userAgent = request.headers[.userAgent] }
         do {
             try authorize(request, context)
             response = try await next(request, context)
         } catch {
             let gatewayError = Self.envelope(for: error, request: request, known: routes[path], logger: context.logger)
+            context.trace.update { $0.errorCode = gatewayError.logCode }
             response = try gatewayError.response(from: request, context: context)
         }
         if !context.trace.snapshot.streaming {
@@ -31,8 +36,9 @@ struct GatewayMiddleware: RouterMiddleware {
 
     private func authorize(_ request: Request, _ context: GatewayContext) throws(GatewayError) {
         guard !Self.open.contains(request.uri.path) else { return }
-        switch access.check(authorization: request.headers[.authorization], remote: context.remoteAddress) {
-        case .allowed: return
+        let (verdict, keyID) = access.authenticate(authorization: request.headers[.authorization], remote: context.remoteAddress)
+        switch verdict {
+        case .allowed: context.trace.update { $0.keyID = keyID }
         case .missingOrInvalidKey: throw .invalidAPIKey()
         case .loopbackOnly: throw .loopbackOnly()
         }

@@ -9,6 +9,7 @@ struct ResponsesRoutes: Sendable {
     let proxy: ResponsesProxy
     let maxBodyBytes: Int
     let drain: ShutdownDrain
+    let limits: KeyAccounting
 
     func codex(_ request: Request, _ context: GatewayContext) async throws -> Response {
         var body = try await RequestBody.read(request, limit: maxBodyBytes)
@@ -22,6 +23,7 @@ struct ResponsesRoutes: Sendable {
             object["instructions"] = ""
             body = JSONValue.object(object).encoded()
         }
+        try limits.admit(context.trace, model: json["model"]?.stringValue)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: json["prompt_cache_key"]?.stringValue)
         let opened = try await open(body, request, context, stickyKey: key)
         return relay(opened, request, context, route: "/backend-api/codex/responses")
@@ -29,6 +31,7 @@ struct ResponsesRoutes: Sendable {
 
     func responses(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let parsed = try ResponsesRequest(parsing: try await RequestBody.read(request, limit: maxBodyBytes))
+        try limits.admit(context.trace, model: parsed.model)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: parsed.promptCacheKey)
         guard parsed.clientWantsStream else {
             let (proxy, trace, body) = (proxy, context.trace, parsed.body)

@@ -9,13 +9,15 @@ import SwitchboardStore
 public struct PoolWatcher: Service {
     let pool: AccountPool
     let access: ClientAccess
+    let limits: KeyAccounting
     let counter: ChangeCounter
     let interval: TimeInterval
     let logger: Logger
 
-    public init(pool: AccountPool, access: ClientAccess, interval: TimeInterval, logger: Logger) throws {
+    public init(pool: AccountPool, access: ClientAccess, limits: KeyAccounting, interval: TimeInterval, logger: Logger) throws {
         self.pool = pool
         self.access = access
+        self.limits = limits
         self.counter = try pool.makeChangeCounter()
         self.interval = interval
         self.logger = logger
@@ -33,6 +35,7 @@ public struct PoolWatcher: Service {
                 if version != seen.exchange(version, ordering: .relaxed) {
                     try pool.reload()
                     try access.reload()
+                    try limits.reload()
                 }
             } catch {
                 logger.error("cannot watch the database", metadata: ["error": "\(error)"])
