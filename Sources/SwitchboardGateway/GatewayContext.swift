@@ -37,6 +37,7 @@ public final class RequestTrace: Sendable {
         var cachedTokens: Int?
         var reasoningTokens: Int?
         var errorCode: String?
+        var transport = "http"
     }
 
     let started = ContinuousClock.now

@@ -3,6 +3,7 @@ import HTTPTypes
 import MockUpstream
 import Testing
 import SwitchboardCore
+import SwitchboardStore
 @testable import SwitchboardGateway
 import SwitchboardUpstream
 
@@ -19,6 +20,18 @@ import SwitchboardUpstream
         #expect(messages.types.contains("response.output_item.done"))
         #expect(messages.compactMap { $0["sequence_number"]?.intValue } == Array(0..<messages.count))
         #expect(messages.text == MockReply.text(email: "one@example.com"))
+    }
+
+    /// Each socket turn is one request-log row, like an HTTP request, marked as a WebSocket turn.
+    @Test func eachTurnIsOneRequestLogRowWithItsTransport() async throws {
+        let h = try await GatewayHarness.start(emails: ["one@example.com"])
+        defer { Task { await h.stop() } }
+        try await SocketSession.run(h) { socket in _ = try await socket.turn(SocketSession.create([SocketSession.user("hi")])) }
+        #expect(await eventually { ((try? h.store.requests(RequestFilter())) ?? []).contains { $0.transport == "websocket" } })
+        let row = try #require(try h.store.requests(RequestFilter()).first { $0.transport == "websocket" })
+        #expect(row.status == 200)
+        #expect(row.accountID == (try h.id("one@example.com")))
+        #expect((row.outputTokens ?? 0) > 0)
     }
 
     @Test func anIncrementalTurnIsExpandedFromTheSocketsLastResponse() async throws {

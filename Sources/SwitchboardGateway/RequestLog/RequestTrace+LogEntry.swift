@@ -5,7 +5,7 @@ extension RequestTrace {
     /// The request-log row of a finished HTTP request.
     static func entry(_ fields: Fields, route: String, status: Int, requestID: String, duration: Duration) -> RequestLogEntry {
         RequestLogEntry(
-            at: Date(timeIntervalSinceNow: -duration.inSeconds), requestID: requestID, route: route, transport: "http",
+            at: Date(timeIntervalSinceNow: -duration.inSeconds), requestID: requestID, route: route, transport: fields.transport,
             keyID: fields.keyID, accountID: fields.account, model: fields.model, status: status, errorCode: fields.errorCode,
             attempts: fields.attempts, inputTokens: fields.inputTokens, cachedTokens: fields.cachedTokens,
             outputTokens: fields.outputTokens, reasoningTokens: fields.reasoningTokens,

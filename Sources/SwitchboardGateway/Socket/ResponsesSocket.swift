@@ -15,6 +15,7 @@ final class ResponsesSocket: Sendable {
     let forwardedHeaders: [HTTPHeader]
     /// The session key the handshake named (session-id, thread-id, …), if any.
     let sessionKey: String?
+    let client: SocketClient
     let maxMessageBytes: Int
     let logger: Logger
     private let conversation = Mutex(SocketConversation())
@@ -22,7 +23,8 @@ final class ResponsesSocket: Sendable {
     private let stickyKey = Mutex<String?>(nil)
     private let slot = TurnSlot()
 
-    init(route: SocketRoute, proxy: ResponsesProxy, forwardedHeaders: [HTTPHeader], sessionKey: String?, maxMessageBytes: Int, logger: Logger) {
+    init(route: SocketRoute, proxy: ResponsesProxy, forwardedHeaders: [HTTPHeader], sessionKey: String?, client: SocketClient, maxMessageBytes: Int, logger: Logger) {
+        self.client = client
         self.route = route
         self.proxy = proxy
         self.forwardedHeaders = forwardedHeaders
@@ -75,6 +77,7 @@ final class ResponsesSocket: Sendable {
     /// One `response.create`: expanded, sent upstream on the socket's account, relayed event by event.
     private func turn(_ message: [String: JSONValue], _ outbound: WebSocketOutboundWriter) async {
         let trace = RequestTrace()
+        trace.update { $0.log = client.requestLog; $0.keyID = client.keyID; $0.userAgent = client.userAgent; $0.transport = "websocket" }
         let requestID = UUID().uuidString
         var outcome = "error"
         var status = 200
@@ -94,6 +97,7 @@ final class ResponsesSocket: Sendable {
                 outcome = "prewarm"
                 return
             }
+            try client.requestLog.accounting.admit(trace, model: request["model"]?.stringValue)
             let body = try route.upstreamBody(request)
             let key = stickyKey.withLock { key in
                 if key == nil { key = sessionKey ?? request["prompt_cache_key"]?.stringValue.map { "prompt_cache_key:\($0)" } ?? "socket:\(requestID)" }
@@ -143,4 +147,11 @@ final class ResponsesSocket: Sendable {
             return (499, "cancelled")
         }
     }
+}
+
+/// Who is on the other end of a socket, as its handshake said: each turn is logged and limited like an HTTP request of that key.
+struct SocketClient: Sendable {
+    let keyID: String?
+    let userAgent: String?
+    let requestLog: RequestLog
 }

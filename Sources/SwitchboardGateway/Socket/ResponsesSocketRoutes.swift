@@ -11,6 +11,7 @@ import SwitchboardUpstream
 struct ResponsesSocketRoutes: Sendable {
     let proxy: ResponsesProxy
     let access: ClientAccess
+    let requestLog: RequestLog
     let maxMessageBytes: Int
     let logger: Logger
 
@@ -31,7 +32,8 @@ struct ResponsesSocketRoutes: Sendable {
     private func serve(_ route: SocketRoute, _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ context: WebSocketRouterContext<SocketRequestContext>) async throws {
         let headers = context.request.headers
         // The same key rules as HTTP; the refusal goes to the client as an error message it can show.
-        let refusal: GatewayError? = switch access.check(authorization: headers[.authorization], remote: context.requestContext.remoteAddress) {
+        let (verdict, keyID) = access.authenticate(authorization: headers[.authorization], remote: context.requestContext.remoteAddress)
+        let refusal: GatewayError? = switch verdict {
         case .allowed: nil
         case .missingOrInvalidKey: .invalidAPIKey()
         case .loopbackOnly: .loopbackOnly()
@@ -44,6 +46,7 @@ struct ResponsesSocketRoutes: Sendable {
         let socket = ResponsesSocket(
             route: route, proxy: proxy, forwardedHeaders: Self.upstreamHeaders(headers),
             sessionKey: ForwardedHeaders.stickyKey(headers: headers, promptCacheKey: nil),
+            client: SocketClient(keyID: keyID, userAgent: headers[.userAgent], requestLog: requestLog),
             maxMessageBytes: maxMessageBytes, logger: logger)
         try await socket.serve(inbound, outbound)
     }
