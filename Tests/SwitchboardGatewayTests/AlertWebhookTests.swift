@@ -22,24 +22,24 @@ import SwitchboardCore
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
 
-        let h = try await GatewayHarness.start(
+        try await GatewayHarness.with(
             emails: ["one@example.com"], startExpired: true, configure: { $0.alertWebhookURL = "http://127.0.0.1:\(port)/hook" },
-            prepare: { try $0.scriptRefresh("one@example.com", then: .error(code: "account_suspended", status: 401)) })
-        defer { Task { await h.stop() } }
-        for _ in 0..<20 { _ = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#) }
-        #expect(await eventually { received.withLock { $0.count } >= 1 })
-        // The call is made per deactivation transition, and there is exactly one of those.
-        #expect(try h.store.events(accountID: h.id("one@example.com")).filter { $0.toStatus == "deactivated" }.count == 1)
-        #expect(h.logs.count("account deactivated", level: .warning) == 1)
-        let events = received.withLock { $0 }
-        #expect(events.count == 1)
-        let event = try #require(events.first.flatMap { JSONValue(parsing: $0) })
-        #expect(event["event"] == "account_deactivated")
-        #expect(event["code"] == "account_suspended")
-        #expect(event["account_id"]?.stringValue == (try h.id("one@example.com")))
-        #expect(event["fix"]?.stringValue?.contains("switchboard accounts reactivate") == true)
-        let text = String(decoding: events[0], as: UTF8.self)
-        let tokens = try h.store.find("one@example.com").tokens
-        #expect(!text.contains(tokens.refreshToken) && !text.contains(tokens.accessToken))
+            prepare: { try $0.scriptRefresh("one@example.com", then: .error(code: "account_suspended", status: 401)) }) { h in
+            for _ in 0..<20 { _ = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#) }
+            #expect(await eventually { received.withLock { $0.count } >= 1 })
+            // The call is made per deactivation transition, and there is exactly one of those.
+            #expect(try h.store.events(accountID: h.id("one@example.com")).filter { $0.toStatus == "deactivated" }.count == 1)
+            #expect(h.logs.count("account deactivated", level: .warning) == 1)
+            let events = received.withLock { $0 }
+            #expect(events.count == 1)
+            let event = try #require(events.first.flatMap { JSONValue(parsing: $0) })
+            #expect(event["event"] == "account_deactivated")
+            #expect(event["code"] == "account_suspended")
+            #expect(event["account_id"]?.stringValue == (try h.id("one@example.com")))
+            #expect(event["fix"]?.stringValue?.contains("switchboard accounts reactivate") == true)
+            let text = String(decoding: events[0], as: UTF8.self)
+            let tokens = try h.store.find("one@example.com").tokens
+            #expect(!text.contains(tokens.refreshToken) && !text.contains(tokens.accessToken))
+        }
     }
 }

@@ -9,13 +9,13 @@ import SwitchboardStore
 @Suite struct LoginBrowserTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-login-\(UUID().uuidString)")
 
-    /// A mock with `email` as the account the next login picks.
-    func mock(loggingIn email: String) async throws -> MockUpstream {
-        let mock = MockUpstream()
-        _ = try await mock.start()
-        _ = try mock.createAccount(email: email)
-        mock.queueLogin(MockLoginPlan(account: email))
-        return mock
+    /// Runs `body` with a running mock that has `email` as the account the next login picks.
+    func withMock(loggingIn email: String, _ body: (MockUpstream) async throws -> Void) async throws {
+        try await withMockUpstream { mock in
+            _ = try mock.createAccount(email: email)
+            mock.queueLogin(MockLoginPlan(account: email))
+            try await body(mock)
+        }
     }
 
     func store() throws -> AccountStore { try AccountStore.open(dataDirectory: directory, environment: [:]) }
@@ -35,112 +35,112 @@ import SwitchboardStore
     }
 
     @Test func theBrowserFlowAddsTheAccountThatLoggedIn() async throws {
-        let mock = try await mock(loggingIn: "browser@example.com")
-        defer { Task { await mock.stop() } }
-        let (login, url) = try await start(mock: mock)
-        let query = AuthorizeQuery(url)
-        #expect(query["code_challenge_method"] == "S256")
-        #expect(query["code_challenge"]?.count == 43)
-        #expect(query["scope"] == "openid profile email offline_access")
-        #expect(query["response_type"] == "code")
-        #expect((query["state"]?.count ?? 0) >= 32)
-        let redirect = try #require(query["redirect_uri"])
-        #expect(redirect.hasPrefix("http://localhost:") && redirect.hasSuffix("/auth/callback"))
+        try await withMock(loggingIn: "browser@example.com") { mock in
+            let (login, url) = try await start(mock: mock)
+            let query = AuthorizeQuery(url)
+            #expect(query["code_challenge_method"] == "S256")
+            #expect(query["code_challenge"]?.count == 43)
+            #expect(query["scope"] == "openid profile email offline_access")
+            #expect(query["response_type"] == "code")
+            #expect((query["state"]?.count ?? 0) >= 32)
+            let redirect = try #require(query["redirect_uri"])
+            #expect(redirect.hasPrefix("http://localhost:") && redirect.hasSuffix("/auth/callback"))
 
-        let callback = try await authorize(url)
-        #expect(callback.hasPrefix(redirect + "?"))
-        let page = try await RunningLogin.get(callback)
-        #expect(page.status == 200)
-        #expect(page.text.contains("Logged in"))
-        #expect(await login.exitStatus() == 0, "\(login.stderr)")
-        #expect(login.stdout.contains("logged in: added"))
+            let callback = try await authorize(url)
+            #expect(callback.hasPrefix(redirect + "?"))
+            let page = try await RunningLogin.get(callback)
+            #expect(page.status == 200)
+            #expect(page.text.contains("Logged in"))
+            #expect(await login.exitStatus() == 0, "\(login.stderr)")
+            #expect(login.stdout.contains("logged in: added"))
 
-        let account = try store().find("browser@example.com")
-        #expect(account.status == .active)
-        let issued = try mock.authFile("browser@example.com")
-        #expect(account.tokens.refreshToken == issued.tokens.refreshToken)
-        for secret in [issued.tokens.refreshToken, issued.tokens.accessToken, issued.tokens.idToken] {
-            #expect(!login.stdout.contains(secret) && !login.stderr.contains(secret), "a token was printed")
+            let account = try store().find("browser@example.com")
+            #expect(account.status == .active)
+            let issued = try mock.authFile("browser@example.com")
+            #expect(account.tokens.refreshToken == issued.tokens.refreshToken)
+            for secret in [issued.tokens.refreshToken, issued.tokens.accessToken, issued.tokens.idToken] {
+                #expect(!login.stdout.contains(secret) && !login.stderr.contains(secret), "a token was printed")
+            }
         }
     }
 
     @Test func aCallbackWithTheWrongStateIsRefusedAndNothingIsWritten() async throws {
-        let mock = try await mock(loggingIn: "forged@example.com")
-        defer { Task { await mock.stop() } }
-        let (login, url) = try await start(mock: mock)
-        let callback = try await authorize(url)
-        let state = try #require(AuthorizeQuery(callback)["state"])
-        let page = try await RunningLogin.get(callback.replacingOccurrences(of: "state=\(state)", with: "state=forged"))
-        #expect(page.status == 400)
-        #expect(await login.exitStatus() == 1)
-        #expect(login.stderr.contains("state"), "\(login.stderr)")
-        #expect(login.stderr.contains("nothing was written"))
-        #expect(mock.counters().login.codeExchanges == 0, "the code must not be exchanged")
-        #expect(try store().accounts().isEmpty)
+        try await withMock(loggingIn: "forged@example.com") { mock in
+            let (login, url) = try await start(mock: mock)
+            let callback = try await authorize(url)
+            let state = try #require(AuthorizeQuery(callback)["state"])
+            let page = try await RunningLogin.get(callback.replacingOccurrences(of: "state=\(state)", with: "state=forged"))
+            #expect(page.status == 400)
+            #expect(await login.exitStatus() == 1)
+            #expect(login.stderr.contains("state"), "\(login.stderr)")
+            #expect(login.stderr.contains("nothing was written"))
+            #expect(mock.counters().login.codeExchanges == 0, "the code must not be exchanged")
+            #expect(try store().accounts().isEmpty)
+        }
     }
 
     @Test func noBrowserReadsTheCallbackAddressPastedOnStandardInput() async throws {
-        let mock = try await mock(loggingIn: "headless@example.com")
-        defer { Task { await mock.stop() } }
-        let (login, url) = try await start(["--no-browser"], mock: mock)
-        let callback = try await authorize(url)
-        login.type("not the address\n")
-        #expect(await eventually(timeout: .seconds(30)) { login.stderr.contains("not the callback address") })
-        login.type(callback + "\n")
-        #expect(await login.exitStatus() == 0, "\(login.stderr)")
-        #expect(try store().find("headless@example.com").status == .active)
+        try await withMock(loggingIn: "headless@example.com") { mock in
+            let (login, url) = try await start(["--no-browser"], mock: mock)
+            let callback = try await authorize(url)
+            login.type("not the address\n")
+            #expect(await eventually(timeout: .seconds(30)) { login.stderr.contains("not the callback address") })
+            login.type(callback + "\n")
+            #expect(await login.exitStatus() == 0, "\(login.stderr)")
+            #expect(try store().find("headless@example.com").status == .active)
+        }
     }
 
     @Test func noBrowserWithTheWrongStateIsRefused() async throws {
-        let mock = try await mock(loggingIn: "headless@example.com")
-        defer { Task { await mock.stop() } }
-        let (login, url) = try await start(["--no-browser"], mock: mock)
-        _ = try await authorize(url)
-        login.type("http://localhost:1455/auth/callback?code=ac_x&state=forged\n")
-        #expect(await login.exitStatus() == 1)
-        #expect(login.stderr.contains("state"), "\(login.stderr)")
-        #expect(try store().accounts().isEmpty)
+        try await withMock(loggingIn: "headless@example.com") { mock in
+            let (login, url) = try await start(["--no-browser"], mock: mock)
+            _ = try await authorize(url)
+            login.type("http://localhost:1455/auth/callback?code=ac_x&state=forged\n")
+            #expect(await login.exitStatus() == 1)
+            #expect(login.stderr.contains("state"), "\(login.stderr)")
+            #expect(try store().accounts().isEmpty)
+        }
     }
 
     @Test func closingStandardInputCancelsANoBrowserLogin() async throws {
-        let mock = try await mock(loggingIn: "quits@example.com")
-        defer { Task { await mock.stop() } }
-        let (login, _) = try await start(["--no-browser"], mock: mock)
-        login.closeInput()
-        #expect(await login.exitStatus() == 1)
-        #expect(login.stderr.contains("cancelled"), "\(login.stderr)")
-        #expect(try store().accounts().isEmpty)
+        try await withMock(loggingIn: "quits@example.com") { mock in
+            let (login, _) = try await start(["--no-browser"], mock: mock)
+            login.closeInput()
+            #expect(await login.exitStatus() == 1)
+            #expect(login.stderr.contains("cancelled"), "\(login.stderr)")
+            #expect(try store().accounts().isEmpty)
+        }
     }
 
     @Test func ctrlCCancelsTheLoginWithAMessage() async throws {
-        let mock = try await mock(loggingIn: "quits@example.com")
-        defer { Task { await mock.stop() } }
-        let (login, _) = try await start(mock: mock)
-        #expect(await login.waitForOutput("Waiting for the callback"))
-        login.interrupt()
-        #expect(await login.exitStatus() == 130)
-        #expect(login.stderr.contains("login cancelled (Ctrl-C); nothing was written"), "\(login.stderr)")
-        #expect(try store().accounts().isEmpty)
+        try await withMock(loggingIn: "quits@example.com") { mock in
+            let (login, _) = try await start(mock: mock)
+            #expect(await login.waitForOutput("Waiting for the callback"))
+            login.interrupt()
+            #expect(await login.exitStatus() == 130)
+            #expect(login.stderr.contains("login cancelled (Ctrl-C); nothing was written"), "\(login.stderr)")
+            #expect(try store().accounts().isEmpty)
+        }
     }
 
     @Test func aBusyCallbackPortIsAClearError() async throws {
-        let mock = try await mock(loggingIn: "busy@example.com")
-        defer { Task { await mock.stop() } }
-        let busy = try #require(mock.port)  // the mock itself holds the port
-        let login = try RunningLogin(["accounts", "login", "--callback-port", "\(busy)"], dataDirectory: directory, authBaseURL: mock.baseURL)
-        #expect(await login.exitStatus() == 1)
-        #expect(login.stderr.contains("cannot listen on 127.0.0.1:\(busy) for the login callback: the port is busy"), "\(login.stderr)")
-        #expect(login.stderr.contains("--callback-port"))
-        #expect(mock.counters().login.authorizeCalls == 0)
+        try await withMock(loggingIn: "busy@example.com") { mock in
+            let busy = try #require(mock.port)  // the mock itself holds the port
+            let login = try RunningLogin(["accounts", "login", "--callback-port", "\(busy)"], dataDirectory: directory, authBaseURL: mock.baseURL)
+            #expect(await login.exitStatus() == 1)
+            #expect(login.stderr.contains("cannot listen on 127.0.0.1:\(busy) for the login callback: the port is busy"), "\(login.stderr)")
+            #expect(login.stderr.contains("--callback-port"))
+            #expect(mock.counters().login.authorizeCalls == 0)
+        }
     }
 
     @Test func noCallbackBeforeTheTimeoutIsAClearError() async throws {
-        let mock = try await mock(loggingIn: "slow@example.com")
-        defer { Task { await mock.stop() } }
-        let (login, _) = try await start(["--login-timeout", "1"], mock: mock)
-        #expect(await login.exitStatus() == 1)
-        #expect(login.stderr.contains("login timed out: no callback within 1 s"), "\(login.stderr)")
-        #expect(try store().accounts().isEmpty)
+        try await withMock(loggingIn: "slow@example.com") { mock in
+            let (login, _) = try await start(["--login-timeout", "1"], mock: mock)
+            #expect(await login.exitStatus() == 1)
+            #expect(login.stderr.contains("login timed out: no callback within 1 s"), "\(login.stderr)")
+            #expect(try store().accounts().isEmpty)
+        }
     }
 }
 

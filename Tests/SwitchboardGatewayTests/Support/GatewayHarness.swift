@@ -17,6 +17,30 @@ final class GatewayHarness: Sendable {
     let logs: LogCapture
     static let transport = CurlTransport()
 
+    /// Starts a harness, runs `body` with it, and stops it (awaited) however `body` ends.
+    static func with(
+        emails: [String] = ["one@example.com", "two@example.com"],
+        accessTokenLifetime: TimeInterval? = nil,
+        loggedInAgo: TimeInterval = 3600,
+        startExpired: Bool = false,
+        mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
+        configure: (inout Configuration) -> Void = { _ in },
+        prepare: (MockUpstream) throws -> Void = { _ in },
+        _ body: (GatewayHarness) async throws -> Void
+    ) async throws {
+        let harness = try await start(
+            emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo, startExpired: startExpired,
+            mockConfiguration: mockConfiguration, configure: configure, prepare: prepare)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    /// Starts a harness the caller must `stop()`; prefer `with`, which cannot forget to.
     static func start(
         emails: [String] = ["one@example.com", "two@example.com"],
         accessTokenLifetime: TimeInterval? = nil,
@@ -29,6 +53,22 @@ final class GatewayHarness: Sendable {
         let mock = MockUpstream(configuration: mockConfiguration)
         _ = try await mock.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-test-\(UUID().uuidString)")
+        do {
+            return try await startGateway(
+                on: mock, directory: directory, emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo,
+                startExpired: startExpired, configure: configure, prepare: prepare)
+        } catch {
+            // A harness that did not start leaves nothing running behind.
+            await mock.stop()
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    private static func startGateway(
+        on mock: MockUpstream, directory: URL, emails: [String], accessTokenLifetime: TimeInterval?, loggedInAgo: TimeInterval,
+        startExpired: Bool, configure: (inout Configuration) -> Void, prepare: (MockUpstream) throws -> Void
+    ) async throws -> GatewayHarness {
         var configuration = Configuration()
         configuration.dataDirectory = directory.path
         configuration.upstreamBaseURL = mock.upstreamBaseURL

@@ -1,0 +1,25 @@
+import MockUpstream
+
+extension MockUpstream {
+    /// Starts serving on an ephemeral loopback port, runs `body` with the bound port, and stops (awaited)
+    /// however `body` ends.
+    func running(_ body: (Int) async throws -> Void) async throws {
+        let port = try await start()
+        do {
+            try await body(port)
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+}
+
+/// Runs `body` with a mock upstream running on an ephemeral loopback port; stopped (awaited) afterwards.
+func withMockUpstream(
+    _ configuration: MockUpstream.Configuration = MockUpstream.Configuration(),
+    _ body: (MockUpstream) async throws -> Void
+) async throws {
+    let mock = MockUpstream(configuration: configuration)
+    try await mock.running { _ in try await body(mock) }
+}
