@@ -4,6 +4,7 @@ import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// The incidents switchboard exists to prevent, replayed against the mock upstream.
 @Suite(.serialized) struct AuthLifecycleTests {

@@ -3,6 +3,7 @@ import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// `/v1/chat/completions` end to end over HTTP against the mock upstream.
 @Suite(.serialized) struct ChatCompletionsTests {

@@ -4,6 +4,7 @@ import Testing
 import SwitchboardCore
 import SwitchboardStore
 import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// A failure belongs to the credential that saw it: the interleavings and upstream answers that used to
 /// poison new credentials, cause a refresh per request, or hold requests hostage, replayed against the mock.

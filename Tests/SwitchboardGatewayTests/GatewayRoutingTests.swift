@@ -3,6 +3,7 @@ import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardUpstream
+import SwitchboardTestSupport
 
 @Suite(.serialized) struct GatewayRoutingTests {
     @Test func streamingPassthroughArrivesIncrementally() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SwitchboardCore
 @testable import SwitchboardGateway
+import SwitchboardTestSupport
 
 /// A full reload (after another process wrote) and this process's own single-account updates interleave
 /// without the older copy of a row ever replacing the newer one.

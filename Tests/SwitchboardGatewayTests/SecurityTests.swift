@@ -6,6 +6,7 @@ import SwitchboardCore
 @testable import SwitchboardGateway
 import SwitchboardStore
 import SwitchboardUpstream
+import SwitchboardTestSupport
 
 @Suite(.serialized) struct SecurityTests {
     static let request = #"{"model":"gpt-5","input":"hi"}"#

@@ -1,20 +1,20 @@
 import Foundation
 
 /// Runs the built `switchboard` binary as a separate process, as an operator would.
-enum CLI {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+public enum CLI {
+    public struct Result {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
     }
 
     /// The binary sits next to the test bundle in the build directory.
-    static var binary: URL {
+    public static var binary: URL {
         let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         return executable.deletingLastPathComponent().appendingPathComponent("switchboard")
     }
 
-    static func run(_ arguments: [String], dataDirectory: URL, environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    public static func run(_ arguments: [String], dataDirectory: URL, environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments + ["--data-dir", dataDirectory.path]

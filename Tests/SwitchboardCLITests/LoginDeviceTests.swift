@@ -3,6 +3,7 @@ import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardStore
+import SwitchboardTestSupport
 
 /// `switchboard accounts login --device` end to end against the mock auth server (polling every second).
 @Suite struct LoginDeviceTests {

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import SwitchboardCore
 import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// `switchboard serve` as the operator runs it: a separate process, JSON logs, SIGTERM.
 @Suite struct ServeProcessTests {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MockUpstream
 import Testing
+import SwitchboardTestSupport
 
 private typealias Support = MockUpstreamTestSupport
 

@@ -3,6 +3,7 @@ import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardStore
+import SwitchboardTestSupport
 
 /// `switchboard accounts login --account ID`: the operator's fix for a deactivated account, against a running gateway.
 @Suite(.serialized) struct LoginReloginTests {

@@ -3,6 +3,7 @@ import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardStore
+import SwitchboardTestSupport
 
 /// `switchboard accounts login` (browser flow, PKCE) end to end against the mock auth server.
 /// The test is the browser: it GETs the printed authorize URL and follows the redirect to the CLI's listener.

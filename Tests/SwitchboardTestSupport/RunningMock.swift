@@ -3,7 +3,7 @@ import MockUpstream
 extension MockUpstream {
     /// Starts serving on an ephemeral loopback port, runs `body` with the bound port, and stops (awaited)
     /// however `body` ends.
-    func running(_ body: (Int) async throws -> Void) async throws {
+    public func running(_ body: (Int) async throws -> Void) async throws {
         let port = try await start()
         do {
             try await body(port)
@@ -16,7 +16,7 @@ extension MockUpstream {
 }
 
 /// Runs `body` with a mock upstream running on an ephemeral loopback port; stopped (awaited) afterwards.
-func withMockUpstream(
+public func withMockUpstream(
     _ configuration: MockUpstream.Configuration = MockUpstream.Configuration(),
     _ body: (MockUpstream) async throws -> Void
 ) async throws {
