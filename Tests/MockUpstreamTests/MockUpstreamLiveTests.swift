@@ -22,10 +22,11 @@ struct MockUpstreamLiveTests {
             connection.post("/backend-api/codex/responses", headers: streamHeaders(auth), body: Support.responsesRequest())
             let head = await connection.read { $0.contains("response.output_text.delta") }
             #expect(head.text.hasPrefix("HTTP/1.1 200"))
-            #expect(await mock.waitForCounters { $0.accounts["hal@example.com"]?.openStreams == 1 })
+            #expect(await eventually { mock.counters().accounts["hal@example.com"]?.openStreams == 1 })
             connection.close()
-            let observed = await mock.waitForCounters(timeout: .seconds(10)) {
-                $0.accounts["hal@example.com"]?.cancelledStreams == 1 && $0.accounts["hal@example.com"]?.openStreams == 0
+            let observed = await eventually(timeout: .seconds(10)) {
+                let hal = mock.counters().accounts["hal@example.com"]
+                return hal?.cancelledStreams == 1 && hal?.openStreams == 0
             }
             #expect(observed)
         }
@@ -59,7 +60,7 @@ struct MockUpstreamLiveTests {
             connection.post("/oauth/token", headers: ["Content-Type": "application/json"], body: Support.body([
                 "grant_type": "refresh_token", "client_id": "app_EMoamEEZ73f0CkXaXp7hrann", "refresh_token": auth.tokens.refreshToken,
             ]))
-            #expect(await mock.waitForCounters { $0.accounts["jo@example.com"]?.tokenCalls == 1 })
+            #expect(await eventually { mock.counters().accounts["jo@example.com"]?.tokenCalls == 1 })
             await mock.stop()
             #expect(mock.port == nil)
         }
