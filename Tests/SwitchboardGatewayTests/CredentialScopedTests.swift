@@ -14,11 +14,13 @@ import SwitchboardTestSupport
     /// RT1's refresh is in flight when the person logs in again; RT1 then fails permanently. The verdict
     /// belongs to RT1: the account keeps the new credentials, active and not poisoned.
     @Test func aReloginDuringAFailingRefreshKeepsTheNewCredentialsActiveAndUnpoisoned() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], startExpired: true) { h in
-            try h.mock.scriptRefresh("one@example.com", [.slowOAuthError(milliseconds: 1500, error: "invalid_grant")], then: .ok)
+        try await GatewayHarness.with(
+            emails: ["one@example.com"], startExpired: true,
+            prepare: { try $0.scriptRefresh("one@example.com", [.slowOAuthError(milliseconds: 1500, error: "invalid_grant")], then: .ok) }
+        ) { h in
             let old = try h.store.find("one@example.com").tokens
             async let first = h.send("POST", "/v1/responses", body: Self.request)
-            #expect(await h.mock.waitForCounters { $0.accounts.values.first?.tokenCalls == 1 })
+            #expect(await eventually { h.mock.counters().accounts.values.first?.tokenCalls == 1 })
             // The person logs in again while RT1's refresh is still running (the mock makes RT1 spent).
             let login = try await MockLogin.device(mock: h.mock, email: "one@example.com")
             let imported = try CLI.run(["accounts", "import", login.path], dataDirectory: h.dataDirectory)
@@ -89,8 +91,10 @@ import SwitchboardTestSupport
 
     /// `429 rate_limit_exceeded` from `/oauth/token` is the auth server's load, not a usage limit.
     @Test func aTokenEndpoint429IsTransientAuthRetryingNotRateLimited() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], startExpired: true) { h in
-            try h.mock.scriptRefresh("one@example.com", then: .error(code: "rate_limit_exceeded", status: 429))
+        try await GatewayHarness.with(
+            emails: ["one@example.com"], startExpired: true,
+            prepare: { try $0.scriptRefresh("one@example.com", then: .error(code: "rate_limit_exceeded", status: 429)) }
+        ) { h in
             let response = try await h.send("POST", "/v1/responses", body: Self.request)
             #expect(response.status == 503)
             #expect(response.json?["error"]?["code"] == "accounts_auth_retrying")
@@ -123,8 +127,10 @@ import SwitchboardTestSupport
 
     /// `accounts reactivate` on an auth_retrying account whose verification refresh brings it back exits 0.
     @Test func reactivateExitsZeroWhenItsVerificationBroughtTheAccountBack() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], startExpired: true) { h in
-            try h.mock.scriptRefresh("one@example.com", then: .serverError(status: 500))
+        try await GatewayHarness.with(
+            emails: ["one@example.com"], startExpired: true,
+            prepare: { try $0.scriptRefresh("one@example.com", then: .serverError(status: 500)) }
+        ) { h in
             #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
             #expect(try h.status("one@example.com").name == .authRetrying)
             try h.mock.scriptRefresh("one@example.com", then: .ok)
@@ -138,11 +144,13 @@ import SwitchboardTestSupport
     /// The CLI's verification refresh waits for a running server's refresh of the same account (the
     /// refresh claim) and uses its result: the refresh token is presented once.
     @Test func theCLIVerificationAndTheServersRefreshNeverPresentOneRefreshTokenTwice() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], startExpired: true) { h in
-            try h.mock.scriptRefresh("one@example.com", [.slow(milliseconds: 1000)], then: .serverError(status: 500))
+        try await GatewayHarness.with(
+            emails: ["one@example.com"], startExpired: true,
+            prepare: { try $0.scriptRefresh("one@example.com", [.slow(milliseconds: 1000)], then: .serverError(status: 500)) }
+        ) { h in
             let before = try h.store.find("one@example.com").tokens.refreshToken
             async let served = h.send("POST", "/v1/responses", body: Self.request)
-            #expect(await h.mock.waitForCounters { $0.accounts.values.first?.tokenCalls == 1 })
+            #expect(await eventually { h.mock.counters().accounts.values.first?.tokenCalls == 1 })
             try h.store.apply(.failed(.transient(reason: "test"), at: .token, source: .cli, accessTokenValid: false, observedWith: h.store.heldRefreshToken(try h.id("one@example.com"))), to: try h.id("one@example.com"))
             let result = try CLI.run(["accounts", "reactivate", try h.id("one@example.com")], dataDirectory: h.dataDirectory, environment: ["SWITCHBOARD_AUTH_BASE_URL": h.mock.baseURL])
             _ = try await served

@@ -18,6 +18,8 @@ public final class GatewayHarness: Sendable {
     public static let transport = CurlTransport()
 
     /// Starts a harness, runs `body` with it, and stops it (awaited) however `body` ends.
+    /// Script the mock in `prepare`, not in `body`, when the first usage poll must already see the script
+    /// (it runs as soon as the gateway starts and may refresh an expired token).
     public static func with(
         emails: [String] = ["one@example.com", "two@example.com"],
         accessTokenLifetime: TimeInterval? = nil,
