@@ -33,13 +33,7 @@ public final class GatewayHarness: Sendable {
         let harness = try await start(
             emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo, startExpired: startExpired,
             mockConfiguration: mockConfiguration, configure: configure, prepare: prepare)
-        do {
-            try await body(harness)
-        } catch {
-            await harness.stop()
-            throw error
-        }
-        await harness.stop()
+        try await withTeardown { try await body(harness) } teardown: { await harness.stop() }
     }
 
     /// Starts a harness the caller must `stop()`; prefer `with`, which cannot forget to.

@@ -5,13 +5,7 @@ extension MockUpstream {
     /// however `body` ends.
     public func running(_ body: (Int) async throws -> Void) async throws {
         let port = try await start()
-        do {
-            try await body(port)
-        } catch {
-            await stop()
-            throw error
-        }
-        await stop()
+        try await withTeardown { try await body(port) } teardown: { await stop() }
     }
 }
 

@@ -19,20 +19,14 @@ public func withTestServer<T: Sendable>(
         onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
         logger: logger)
     let server = Task { try await app.run() }
-    func stop() async {
-        server.cancel()
-        _ = await server.result
-    }
-    do {
+    return try await withTeardown {
         guard await eventually(timeout: .seconds(30), every: .milliseconds(2), { port.withLock { $0 } != nil }), let bound = port.withLock({ $0 }) else {
             throw TestServerError.didNotStart
         }
-        let result = try await body("http://127.0.0.1:\(bound)")
-        await stop()
-        return result
-    } catch {
-        await stop()
-        throw error
+        return try await body("http://127.0.0.1:\(bound)")
+    } teardown: {
+        server.cancel()
+        _ = await server.result
     }
 }
 
