@@ -70,8 +70,10 @@ import SwitchboardTestSupport
     }
 
     @Test func aTransientRefreshFailureWithAnExpiredTokenRetriesOnCadenceAndRecovers() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: -60, configure: { $0.authRetryInterval = 0.3 }) { h in
-            try h.mock.scriptRefresh("one@example.com", then: .serverError(status: 500))
+        try await GatewayHarness.with(
+            emails: ["one@example.com"], accessTokenLifetime: -60, configure: { $0.authRetryInterval = 0.3 },
+            prepare: { try $0.scriptRefresh("one@example.com", then: .serverError(status: 500)) }
+        ) { h in
             let first = try await h.send("POST", "/v1/responses", body: Self.request)
             #expect(first.status == 503)
             #expect(first.json?["error"]?["code"] == "accounts_auth_retrying")
@@ -91,8 +93,7 @@ import SwitchboardTestSupport
         try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: -60, configure: {
             $0.authRetryInterval = 0.2
             $0.authRetryCeiling = 1
-        }) { h in
-            try h.mock.scriptRefresh("one@example.com", then: .htmlForbidden)
+        }, prepare: { try $0.scriptRefresh("one@example.com", then: .htmlForbidden) }) { h in
             _ = try await h.send("POST", "/v1/responses", body: Self.request)
             #expect(await eventually { (try? h.status("one@example.com").name) == .deactivated })
             guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { return }
@@ -104,8 +105,9 @@ import SwitchboardTestSupport
     /// Near expiry, 50 requests at once: each is served at once with the valid token, and the one
     /// background refresh presents the refresh token once.
     @Test func concurrentRefreshesInOneProcessNeverReuseARefreshToken() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: 60) { h in
-            let before = try h.store.find("one@example.com").tokens.refreshToken
+        // The imported refresh token, read before the gateway starts: its first usage poll may already refresh.
+        var before = ""
+        try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: 60, prepare: { before = try $0.authFile("one@example.com").tokens.refreshToken }) { h async throws in
             let statuses = await withTaskGroup(of: Int.self) { group in
                 for _ in 0..<50 { group.addTask { (try? await h.send("POST", "/v1/responses", body: Self.request).status) ?? -1 } }
                 return await group.reduce(into: []) { $0.append($1) }
