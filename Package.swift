@@ -130,12 +130,22 @@ let package = Package(
             dependencies: ["SwitchboardCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
             path: "bench/PickBenchmark"
         ),
+        // What the integration tests share: the gateway harness, the CLI runner, scoped servers, `eventually`.
+        .target(
+            name: "SwitchboardTestSupport",
+            dependencies: [
+                "SwitchboardGateway", "SwitchboardStore", "SwitchboardCore", "SwitchboardUpstream", "MockUpstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SwitchboardTestSupport"
+        ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore", "SwitchboardCore"]),
         .testTarget(
             name: "SwitchboardUpstreamTests",
             dependencies: [
-                "SwitchboardUpstream", "SwitchboardCore", "MockUpstream",
+                "SwitchboardUpstream", "SwitchboardCore", "MockUpstream", "SwitchboardTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -145,10 +155,28 @@ let package = Package(
             name: "SwitchboardGatewayTests",
             dependencies: [
                 "SwitchboardGateway", "SwitchboardStore", "SwitchboardCore", "SwitchboardUpstream", "MockUpstream",
-                "switchboard",
+                "SwitchboardTestSupport",
+                "switchboard",  // scenarios run `switchboard accounts …`/`keys …` as the operator would
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ]
+        ),
+        // The `switchboard` binary as the operator runs it: admin commands, login flows, `serve`.
+        .testTarget(
+            name: "SwitchboardCLITests",
+            dependencies: [
+                "switchboard", "SwitchboardTestSupport", "SwitchboardStore", "SwitchboardCore", "SwitchboardUpstream", "MockUpstream",
+            ]
+        ),
+        // The scriptable mock upstream's own behaviour.
+        .testTarget(
+            name: "MockUpstreamTests",
+            dependencies: [
+                "MockUpstream", "SwitchboardTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ]

@@ -83,14 +83,4 @@ extension MockUpstream {
 
     /// Forgets every account, script, counter and queued login.
     public func reset() { control.reset() }
-
-    /// Polls the counters every 5 ms until `condition` holds or `timeout` passes; returns whether it held.
-    public func waitForCounters(timeout: Duration = .seconds(5), until condition: (MockCountersReport) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition(counters()) { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return condition(counters())
-    }
 }

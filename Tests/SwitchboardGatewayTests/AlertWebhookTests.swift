@@ -4,42 +4,38 @@ import MockUpstream
 import Synchronization
 import Testing
 import SwitchboardCore
+import SwitchboardTestSupport
 
 /// One deactivation, one webhook call: the operator hears about an incident once, not per request.
 @Suite struct AlertWebhookTests {
     @Test func aDeactivationPostsOneWebhookEventWithoutTokens() async throws {
         let received = Mutex<[Data]>([])
-        let router = Router()
-        router.post("/hook") { request, _ -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            received.withLock { $0.append(Data(buffer: body)) }
-            return .noContent
+        try await withTestServer({ router in
+            router.post("/hook") { request, _ -> HTTPResponse.Status in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                received.withLock { $0.append(Data(buffer: body)) }
+                return .noContent
+            }
+        }) { sink in
+            try await GatewayHarness.with(
+                emails: ["one@example.com"], startExpired: true, configure: { $0.alertWebhookURL = sink + "/hook" },
+                prepare: { try $0.scriptRefresh("one@example.com", then: .error(code: "account_suspended", status: 401)) }) { h in
+                for _ in 0..<20 { _ = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#) }
+                #expect(await eventually { received.withLock { $0.count } >= 1 })
+                // The call is made per deactivation transition, and there is exactly one of those.
+                #expect(try h.store.events(accountID: h.id("one@example.com")).filter { $0.toStatus == "deactivated" }.count == 1)
+                #expect(h.logs.count("account deactivated", level: .warning) == 1)
+                let events = received.withLock { $0 }
+                #expect(events.count == 1)
+                let event = try #require(events.first.flatMap { JSONValue(parsing: $0) })
+                #expect(event["event"] == "account_deactivated")
+                #expect(event["code"] == "account_suspended")
+                #expect(event["account_id"]?.stringValue == (try h.id("one@example.com")))
+                #expect(event["fix"]?.stringValue?.contains("switchboard accounts reactivate") == true)
+                let text = String(decoding: events[0], as: UTF8.self)
+                let tokens = try h.store.find("one@example.com").tokens
+                #expect(!text.contains(tokens.refreshToken) && !text.contains(tokens.accessToken))
+            }
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let sink = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let sinkTask = Task { try await sink.runService(gracefulShutdownSignals: []) }
-        defer { sinkTask.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        let port = try #require(await iterator.next())
-
-        let h = try await GatewayHarness.start(
-            emails: ["one@example.com"], startExpired: true, configure: { $0.alertWebhookURL = "http://127.0.0.1:\(port)/hook" },
-            prepare: { try $0.scriptRefresh("one@example.com", then: .error(code: "account_suspended", status: 401)) })
-        defer { Task { await h.stop() } }
-        for _ in 0..<20 { _ = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#) }
-        #expect(await eventually { received.withLock { $0.count } >= 1 })
-        // The call is made per deactivation transition, and there is exactly one of those.
-        #expect(try h.store.events(accountID: h.id("one@example.com")).filter { $0.toStatus == "deactivated" }.count == 1)
-        #expect(h.logs.count("account deactivated", level: .warning) == 1)
-        let events = received.withLock { $0 }
-        #expect(events.count == 1)
-        let event = try #require(events.first.flatMap { JSONValue(parsing: $0) })
-        #expect(event["event"] == "account_deactivated")
-        #expect(event["code"] == "account_suspended")
-        #expect(event["account_id"]?.stringValue == (try h.id("one@example.com")))
-        #expect(event["fix"]?.stringValue?.contains("switchboard accounts reactivate") == true)
-        let text = String(decoding: events[0], as: UTF8.self)
-        let tokens = try h.store.find("one@example.com").tokens
-        #expect(!text.contains(tokens.refreshToken) && !text.contains(tokens.accessToken))
     }
 }

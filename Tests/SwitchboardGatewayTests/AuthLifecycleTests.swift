@@ -4,6 +4,7 @@ import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// The incidents switchboard exists to prevent, replayed against the mock upstream.
 @Suite(.serialized) struct AuthLifecycleTests {
@@ -12,149 +13,151 @@ import SwitchboardUpstream
     /// 50 requests at once on an expired account whose refresh answers token_expired: one token call, one
     /// deactivation, one warning, and no token call afterwards while traffic continues.
     @Test func aDeadRefreshTokenCausesOneTokenCallNotAStorm() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: -60, prepare: {
+        try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: -60, prepare: {
             try $0.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
-        })
-        defer { Task { await h.stop() } }
-        let statuses = await withTaskGroup(of: Int.self) { group in
-            for _ in 0..<50 { group.addTask { (try? await h.send("POST", "/v1/responses", body: Self.request).status) ?? -1 } }
-            return await group.reduce(into: []) { $0.append($1) }
+        }) { h in
+            let statuses = await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 { group.addTask { (try? await h.send("POST", "/v1/responses", body: Self.request).status) ?? -1 } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 503 }, "\(statuses)")
+            #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 1)
+            guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { Issue.record("not deactivated"); return }
+            #expect(code == "token_expired")
+            for _ in 0..<20 { _ = try await h.send("POST", "/v1/responses", body: Self.request) }
+            #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 1)
+            #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 0)
+            #expect(h.logs.count("account deactivated", level: .warning) == 1)
+            let warning = try #require(h.logs.all.first { $0.message == "account deactivated" })
+            #expect(warning.metadata["fix"]?.contains("switchboard accounts reactivate") == true)
+            #expect(warning.metadata["code"] == "token_expired")
         }
-        #expect(statuses.allSatisfy { $0 == 503 }, "\(statuses)")
-        #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 1)
-        guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { Issue.record("not deactivated"); return }
-        #expect(code == "token_expired")
-        for _ in 0..<20 { _ = try await h.send("POST", "/v1/responses", body: Self.request) }
-        #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 1)
-        #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 0)
-        #expect(h.logs.count("account deactivated", level: .warning) == 1)
-        let warning = try #require(h.logs.all.first { $0.message == "account deactivated" })
-        #expect(warning.metadata["fix"]?.contains("switchboard accounts reactivate") == true)
-        #expect(warning.metadata["code"] == "token_expired")
     }
 
     @Test func theUsagePollerSees401ThenTokenExpiredAndDeactivatesWithCauseUsage() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"]) { $0.usageInterval = 0.2 }
-        defer { Task { await h.stop() } }
-        try h.mock.scriptUsage("one@example.com", [.status(401)])
-        try h.mock.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
-        #expect(await eventually { (try? h.status("one@example.com").name) == .deactivated })
-        guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { return }
-        #expect(code == "token_expired")
-        let entry = try #require(try h.store.events(accountID: h.id("one@example.com")).last { $0.toStatus == "deactivated" })
-        #expect(entry.cause == "usage")
-        #expect(entry.code == "token_expired")
-        #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 1)
+        try await GatewayHarness.with(emails: ["one@example.com"], configure: { $0.usageInterval = 0.2 }) { h in
+            try h.mock.scriptUsage("one@example.com", [.status(401)])
+            try h.mock.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
+            #expect(await eventually { (try? h.status("one@example.com").name) == .deactivated })
+            guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { return }
+            #expect(code == "token_expired")
+            let entry = try #require(try h.store.events(accountID: h.id("one@example.com")).last { $0.toStatus == "deactivated" })
+            #expect(entry.cause == "usage")
+            #expect(entry.code == "token_expired")
+            #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 1)
+        }
     }
 
     @Test func theUsagePollerRecordsUsageAndIgnores403And500() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"]) { $0.usageInterval = 0.1 }
-        defer { Task { await h.stop() } }
-        #expect(await eventually { (try? h.store.find("one@example.com").usage) != nil })
-        try h.mock.scriptUsage("one@example.com", [.htmlForbidden, .status(500), .status(403)])
-        #expect(await eventually { (try? h.mock.counters(for: "one@example.com").usageCalls) ?? 0 >= 6 })
-        #expect(try h.status("one@example.com") == .active)
-        #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 0)
+        try await GatewayHarness.with(emails: ["one@example.com"], configure: { $0.usageInterval = 0.1 }) { h in
+            #expect(await eventually { (try? h.store.find("one@example.com").usage) != nil })
+            try h.mock.scriptUsage("one@example.com", [.htmlForbidden, .status(500), .status(403)])
+            #expect(await eventually { (try? h.mock.counters(for: "one@example.com").usageCalls) ?? 0 >= 6 })
+            #expect(try h.status("one@example.com") == .active)
+            #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 0)
+        }
     }
 
     @Test(arguments: [RefreshBehaviour.htmlForbidden, .serverError(status: 500), .serverError(status: 502), .nonJSON, .emptyBody(status: 400)])
     func aTransientRefreshFailureWithAValidAccessTokenKeepsTheAccountActive(behaviour: RefreshBehaviour) async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: 120)
-        defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", then: behaviour)
-        let response = try await h.send("POST", "/v1/responses", body: Self.request)
-        #expect(response.status == 200)
-        #expect(try h.status("one@example.com") == .active)
-        #expect(h.logs.count("account deactivated") == 0)
+        try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: 120) { h in
+            try h.mock.scriptRefresh("one@example.com", then: behaviour)
+            let response = try await h.send("POST", "/v1/responses", body: Self.request)
+            #expect(response.status == 200)
+            #expect(try h.status("one@example.com") == .active)
+            #expect(h.logs.count("account deactivated") == 0)
+        }
     }
 
     @Test func aTransientRefreshFailureWithAnExpiredTokenRetriesOnCadenceAndRecovers() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: -60) { $0.authRetryInterval = 0.3 }
-        defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", then: .serverError(status: 500))
-        let first = try await h.send("POST", "/v1/responses", body: Self.request)
-        #expect(first.status == 503)
-        #expect(first.json?["error"]?["code"] == "accounts_auth_retrying")
-        guard case .authRetrying = try h.status("one@example.com") else { Issue.record("expected auth_retrying"); return }
-        #expect(await eventually { (try? h.mock.counters(for: "one@example.com").tokenCalls) ?? 0 >= 3 }, "retried on cadence")
-        #expect(try h.status("one@example.com").name == .authRetrying)
-        try h.mock.scriptRefresh("one@example.com", then: .ok)
-        let stale = try h.store.find("one@example.com").tokens.refreshToken
-        #expect(await eventually { (try? h.status("one@example.com")) == .active })
-        // The recovered refresh rotated the credentials (this mock account only ever issues expired access tokens).
-        #expect(try h.store.find("one@example.com").tokens.refreshToken != stale)
-        #expect(h.logs.count("account deactivated") == 0)
+        try await GatewayHarness.with(
+            emails: ["one@example.com"], accessTokenLifetime: -60, configure: { $0.authRetryInterval = 0.3 },
+            prepare: { try $0.scriptRefresh("one@example.com", then: .serverError(status: 500)) }
+        ) { h in
+            let first = try await h.send("POST", "/v1/responses", body: Self.request)
+            #expect(first.status == 503)
+            #expect(first.json?["error"]?["code"] == "accounts_auth_retrying")
+            guard case .authRetrying = try h.status("one@example.com") else { Issue.record("expected auth_retrying"); return }
+            #expect(await eventually { (try? h.mock.counters(for: "one@example.com").tokenCalls) ?? 0 >= 3 }, "retried on cadence")
+            #expect(try h.status("one@example.com").name == .authRetrying)
+            try h.mock.scriptRefresh("one@example.com", then: .ok)
+            let stale = try h.store.find("one@example.com").tokens.refreshToken
+            #expect(await eventually { (try? h.status("one@example.com")) == .active })
+            // The recovered refresh rotated the credentials (this mock account only ever issues expired access tokens).
+            #expect(try h.store.find("one@example.com").tokens.refreshToken != stale)
+            #expect(h.logs.count("account deactivated") == 0)
+        }
     }
 
     @Test func authRetryingPastTheCeilingIsDeactivatedAsExhausted() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: -60) {
+        try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: -60, configure: {
             $0.authRetryInterval = 0.2
             $0.authRetryCeiling = 1
+        }, prepare: { try $0.scriptRefresh("one@example.com", then: .htmlForbidden) }) { h in
+            _ = try await h.send("POST", "/v1/responses", body: Self.request)
+            #expect(await eventually { (try? h.status("one@example.com").name) == .deactivated })
+            guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { return }
+            #expect(code == "auth_retry_exhausted")
+            #expect(h.logs.count("account deactivated", level: .warning) == 1)
         }
-        defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", then: .htmlForbidden)
-        _ = try await h.send("POST", "/v1/responses", body: Self.request)
-        #expect(await eventually { (try? h.status("one@example.com").name) == .deactivated })
-        guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { return }
-        #expect(code == "auth_retry_exhausted")
-        #expect(h.logs.count("account deactivated", level: .warning) == 1)
     }
 
     /// Near expiry, 50 requests at once: each is served at once with the valid token, and the one
     /// background refresh presents the refresh token once.
     @Test func concurrentRefreshesInOneProcessNeverReuseARefreshToken() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], accessTokenLifetime: 60)
-        defer { Task { await h.stop() } }
-        let before = try h.store.find("one@example.com").tokens.refreshToken
-        let statuses = await withTaskGroup(of: Int.self) { group in
-            for _ in 0..<50 { group.addTask { (try? await h.send("POST", "/v1/responses", body: Self.request).status) ?? -1 } }
-            return await group.reduce(into: []) { $0.append($1) }
+        // The imported refresh token, read before the gateway starts: its first usage poll may already refresh.
+        var before = ""
+        try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: 60, prepare: { before = try $0.authFile("one@example.com").tokens.refreshToken }) { h async throws in
+            let statuses = await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<50 { group.addTask { (try? await h.send("POST", "/v1/responses", body: Self.request).status) ?? -1 } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 200 })
+            #expect(await eventually { (try? h.store.find("one@example.com").tokens.refreshToken) != before })
+            #expect(h.mock.presentations(ofRefreshToken: before) == 1)
+            #expect(try h.store.find("one@example.com").tokens.refreshToken != before)
+            #expect(try h.status("one@example.com") == .active)
         }
-        #expect(statuses.allSatisfy { $0 == 200 })
-        #expect(await eventually { (try? h.store.find("one@example.com").tokens.refreshToken) != before })
-        #expect(h.mock.presentations(ofRefreshToken: before) == 1)
-        #expect(try h.store.find("one@example.com").tokens.refreshToken != before)
-        #expect(try h.status("one@example.com") == .active)
     }
 
     @Test func aRefreshTokenRotatedByAnotherClientDeactivatesAsReused() async throws {
         // A long-lived access token: the gateway has no reason to refresh before the other client does.
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        // Another client (say, the Codex CLI on the same login) rotates the token behind our back.
-        let stolen = try h.store.find("one@example.com").tokens.refreshToken
-        _ = try await TokenClient(transport: GatewayHarness.transport, authBaseURL: h.mock.baseURL).refresh(refreshToken: stolen)
-        let response = try await h.send("POST", "/v1/responses", body: Self.request)
-        #expect(response.status == 503)
-        guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { Issue.record("not deactivated"); return }
-        #expect(code == "refresh_token_reused")
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            // Another client (say, the Codex CLI on the same login) rotates the token behind our back.
+            let stolen = try h.store.find("one@example.com").tokens.refreshToken
+            _ = try await TokenClient(transport: GatewayHarness.transport, authBaseURL: h.mock.baseURL).refresh(refreshToken: stolen)
+            let response = try await h.send("POST", "/v1/responses", body: Self.request)
+            #expect(response.status == 503)
+            guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { Issue.record("not deactivated"); return }
+            #expect(code == "refresh_token_reused")
+        }
     }
 
     @Test func freshCredentialsAndReactivateBringTheAccountBackAndClearThePoison() async throws {
         // A long-lived token, then rejected by the upstream: the request path's 401 drives the refresh.
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        try h.mock.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
-        try h.mock.expireAccessToken(of: "one@example.com")
-        #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
-        try h.mock.scriptRefresh("one@example.com", then: .ok)
-        let id = try h.id("one@example.com")
-        // Same credentials: refused, with the code and what to do.
-        let refused = try CLI.run(["accounts", "reactivate", id, "--no-verify"], dataDirectory: h.dataDirectory)
-        #expect(refused.status == 1)
-        #expect(refused.stderr.contains("token_expired"))
-        #expect(refused.stderr.contains("import"))
-        // The person logs in again (device flow against the mock) and imports the new auth.json.
-        let login = try await MockLogin.device(mock: h.mock, email: "one@example.com")
-        let imported = try CLI.run(["accounts", "import", login.path], dataDirectory: h.dataDirectory)
-        #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("switchboard accounts reactivate \(id)"))
-        let reactivated = try CLI.run(["accounts", "reactivate", id], dataDirectory: h.dataDirectory, environment: ["SWITCHBOARD_AUTH_BASE_URL": h.mock.baseURL])
-        #expect(reactivated.status == 0, "\(reactivated.stderr)")
-        #expect(reactivated.stdout.contains("verified"))
-        #expect(await eventually(timeout: .seconds(1)) { (try? await h.send("POST", "/v1/responses", body: Self.request).status) == 200 })
-        let account = try h.store.find(id)
-        #expect(account.status == .active)
-        #expect(account.status.detail == nil)
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            try h.mock.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
+            try h.mock.expireAccessToken(of: "one@example.com")
+            #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
+            try h.mock.scriptRefresh("one@example.com", then: .ok)
+            let id = try h.id("one@example.com")
+            // Same credentials: refused, with the code and what to do.
+            let refused = try CLI.run(["accounts", "reactivate", id, "--no-verify"], dataDirectory: h.dataDirectory)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("token_expired"))
+            #expect(refused.stderr.contains("import"))
+            // The person logs in again (device flow against the mock) and imports the new auth.json.
+            let login = try await MockLogin.device(mock: h.mock, email: "one@example.com")
+            let imported = try CLI.run(["accounts", "import", login.path], dataDirectory: h.dataDirectory)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("switchboard accounts reactivate \(id)"))
+            let reactivated = try CLI.run(["accounts", "reactivate", id], dataDirectory: h.dataDirectory, environment: ["SWITCHBOARD_AUTH_BASE_URL": h.mock.baseURL])
+            #expect(reactivated.status == 0, "\(reactivated.stderr)")
+            #expect(reactivated.stdout.contains("verified"))
+            #expect(await eventually(timeout: .seconds(1)) { (try? await h.send("POST", "/v1/responses", body: Self.request).status) == 200 })
+            let account = try h.store.find(id)
+            #expect(account.status == .active)
+            #expect(account.status.detail == nil)
+        }
     }
 }

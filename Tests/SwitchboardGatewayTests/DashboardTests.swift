@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import MockUpstream
 import Testing
 import SwitchboardCore

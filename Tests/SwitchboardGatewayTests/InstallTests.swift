@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 
 /// `make install` / `make uninstall` into a temporary PREFIX, and the systemd unit in dist/.

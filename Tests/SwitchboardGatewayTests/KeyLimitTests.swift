@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Testing
 import SwitchboardCore
 @testable import SwitchboardGateway

@@ -2,36 +2,37 @@ import Foundation
 import Testing
 import SwitchboardCore
 @testable import SwitchboardGateway
+import SwitchboardTestSupport
 
 /// A full reload (after another process wrote) and this process's own single-account updates interleave
 /// without the older copy of a row ever replacing the newer one.
 @Suite(.serialized) struct PoolSnapshotTests {
     @Test func anOlderCopyOfARowNeverReplacesANewerOne() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let pool = h.gateway.pool
-        let id = try h.id("one@example.com")
-        let before = try #require(pool.account(id))
-        pool.record(.paused, for: id)
-        let paused = try #require(pool.account(id))
-        #expect(paused.version > before.version)
-        pool.install(before)  // a reload that read the row before the pause finishes late
-        #expect(pool.account(id)?.status == .paused)
-        #expect(pool.selectableCount == 0)
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let pool = h.gateway.pool
+            let id = try h.id("one@example.com")
+            let before = try #require(pool.account(id))
+            pool.record(.paused, for: id)
+            let paused = try #require(pool.account(id))
+            #expect(paused.version > before.version)
+            pool.install(before)  // a reload that read the row before the pause finishes late
+            #expect(pool.account(id)?.status == .paused)
+            #expect(pool.selectableCount == 0)
+        }
     }
 
     @Test func fullReloadsInterleavedWithStatusChangesEndOnTheStoredRow() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let pool = h.gateway.pool
-        let id = try h.id("one@example.com")
-        for round in 0..<100 {
-            async let reloaded: Void = pool.reload()
-            pool.record(round.isMultiple(of: 2) ? .paused : .resumed, for: id)
-            try await reloaded
-            let stored = try #require(try h.store.account(id: id))
-            #expect(pool.account(id)?.status == stored.status, "round \(round)")
-            #expect(pool.selectableCount == (stored.status == .active ? 1 : 0), "round \(round)")
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let pool = h.gateway.pool
+            let id = try h.id("one@example.com")
+            for round in 0..<100 {
+                async let reloaded: Void = pool.reload()
+                pool.record(round.isMultiple(of: 2) ? .paused : .resumed, for: id)
+                try await reloaded
+                let stored = try #require(try h.store.account(id: id))
+                #expect(pool.account(id)?.status == stored.status, "round \(round)")
+                #expect(pool.selectableCount == (stored.status == .active ? 1 : 0), "round \(round)")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import HTTPTypes
 import MockUpstream
 import Testing
@@ -149,7 +150,7 @@ import SwitchboardUpstream
             while let message = try await socket.next(), message["type"] != "response.output_text.delta" {}
             // Returning closes the socket mid-stream.
         }
-        #expect(await h.mock.waitForCounters { $0.accounts["one@example.com"]?.cancelledStreams == 1 })
+        #expect(await eventually { h.mock.counters().accounts["one@example.com"]?.cancelledStreams == 1 })
         #expect(try h.mock.counters(for: "one@example.com").completedStreams == 0)
         #expect(await eventually { GatewayMetrics.openSockets == 0 })
     }

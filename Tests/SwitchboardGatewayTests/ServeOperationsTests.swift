@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 import Hummingbird
 import MockUpstream
 import Synchronization

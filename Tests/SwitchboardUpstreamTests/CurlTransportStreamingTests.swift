@@ -4,6 +4,7 @@ import SwitchboardCore
 import Testing
 
 @testable import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// Streaming behaviour of `CurlTransport` against an in-process server.
 @Suite(.serialized) struct CurlTransportStreamingTests {
@@ -14,7 +15,7 @@ import Testing
             router.get("/gated") { _, _ in
                 Response(status: .ok, body: ResponseBody { writer in
                     try await writer.write(ByteBuffer(string: "first;"))
-                    _ = await eventually(within: .seconds(10)) { gateOpen.value }
+                    _ = await eventually(timeout: .seconds(10)) { gateOpen.value }
                     lastSent.update { $0 = true }
                     try await writer.write(ByteBuffer(string: "last"))
                     try await writer.finish(nil)
@@ -43,7 +44,7 @@ import Testing
         try await withTestServer({ router in
             router.get("/late-body") { _, _ in
                 Response(status: .ok, body: ResponseBody { writer in
-                    _ = await eventually(within: .seconds(10)) { gateOpen.value }
+                    _ = await eventually(timeout: .seconds(10)) { gateOpen.value }
                     try await writer.write(ByteBuffer(string: "first"))
                     try await writer.finish(nil)
                 })
@@ -109,10 +110,10 @@ import Testing
             #expect(transport.activeTransferCount == 1)
             let cancelledAt = ContinuousClock.now
             consumer.cancel()
-            #expect(await eventually(within: .milliseconds(500)) { transport.activeTransferCount == 0 })
+            #expect(await eventually(timeout: .milliseconds(500)) { transport.activeTransferCount == 0 })
             let removedAfter = ContinuousClock.now - cancelledAt
             #expect(removedAfter < .milliseconds(500), "transfer removed \(removedAfter) after cancel")
-            #expect(await eventually(within: .seconds(5)) { writerEnded.value })
+            #expect(await eventually(timeout: .seconds(5)) { writerEnded.value })
             let result = await consumer.result
             #expect(throws: TransportError.self) { try result.get() }
         }
@@ -140,8 +141,8 @@ import Testing
                 let response = try await transport.send(UpstreamRequest(url: base + "/forever", timeouts: .streaming(idle: .seconds(20))))
                 #expect(response.status == 200)
             }
-            #expect(await eventually(within: .milliseconds(500)) { transport.activeTransferCount == 0 })
-            #expect(await eventually(within: .seconds(5)) { writerEnded.value })
+            #expect(await eventually(timeout: .milliseconds(500)) { transport.activeTransferCount == 0 })
+            #expect(await eventually(timeout: .seconds(5)) { writerEnded.value })
         }
     }
 
@@ -200,7 +201,7 @@ import Testing
         // Nobody reads now: wait until the server is stuck (its count stops moving for 300 ms).
         var last = -1
         var stableSince = ContinuousClock.now
-        let stalled = await eventually(within: .seconds(20)) {
+        let stalled = await eventually(timeout: .seconds(20)) {
             let now = server.sent
             if now != last {
                 last = now

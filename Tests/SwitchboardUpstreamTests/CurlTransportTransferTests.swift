@@ -5,6 +5,7 @@ import SwitchboardCore
 import Testing
 
 @testable import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// Whole-transfer behaviour of `CurlTransport`: bodies, headers, failures and timeouts.
 @Suite(.serialized) struct CurlTransportTransferTests {
@@ -130,7 +131,7 @@ import Testing
             caller.cancel()
             let result = await caller.result
             #expect(throws: TransportError.cancelled) { try result.get() }
-            #expect(await eventually(within: .milliseconds(500)) { transport.activeTransferCount == 0 })
+            #expect(await eventually(timeout: .milliseconds(500)) { transport.activeTransferCount == 0 })
         }
     }
 }

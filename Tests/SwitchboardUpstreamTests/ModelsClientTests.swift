@@ -4,6 +4,7 @@ import SwitchboardCore
 import Testing
 
 @testable import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// `ModelsClient` against canned `/codex/models` answers.
 @Suite struct ModelsClientTests {

@@ -4,6 +4,7 @@ import SwitchboardCore
 import Testing
 
 @testable import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// `ResponsesClient` against a canned SSE answer and a canned usage-limit error.
 @Suite struct ResponsesClientTests {

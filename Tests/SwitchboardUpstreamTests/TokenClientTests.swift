@@ -4,6 +4,7 @@ import SwitchboardCore
 import Testing
 
 @testable import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// `TokenClient` against canned answers of the OAuth server.
 @Suite struct TokenClientTests {

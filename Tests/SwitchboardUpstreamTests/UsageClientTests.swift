@@ -5,6 +5,7 @@ import SwitchboardCore
 import Testing
 
 @testable import SwitchboardUpstream
+import SwitchboardTestSupport
 
 /// `UsageClient` against canned `/wham/usage` answers.
 @Suite struct UsageClientTests {

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardTestSupport
 
 /// Debian's `chromium`, headless, kept to loopback: loads a page and returns its DOM or a screenshot.
 enum HeadlessChromium {

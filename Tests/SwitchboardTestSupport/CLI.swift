@@ -1,20 +1,20 @@
 import Foundation
 
 /// Runs the built `switchboard` binary as a separate process, as an operator would.
-enum CLI {
-    struct Result {
-        let status: Int32
-        let stdout: String
-        let stderr: String
+public enum CLI {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
     }
 
     /// The binary sits next to the test bundle in the build directory.
-    static var binary: URL {
+    public static var binary: URL {
         let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         return executable.deletingLastPathComponent().appendingPathComponent("switchboard")
     }
 
-    static func run(_ arguments: [String], dataDirectory: URL, environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    public static func run(_ arguments: [String], dataDirectory: URL, environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments + ["--data-dir", dataDirectory.path]
@@ -37,19 +37,20 @@ enum CLI {
 
 extension CLI {
     /// The checkout the tests were built from (for the Makefile, VERSION, dist/).
-    static var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static var repository: URL {
+        // Tests/SwitchboardTestSupport/CLI.swift → the package root.
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 }
 
 extension CLI {
     /// `run` on a thread of its own. A test that waits for a child process must not hold one of the few
     /// cooperative threads: the in-process mock and gateway the child talks to (and every other test) need them.
-    static func runDetached(_ arguments: [String], dataDirectory: URL, environment: [String: String] = [:]) async throws -> Result {
+    public static func runDetached(_ arguments: [String], dataDirectory: URL, environment: [String: String] = [:]) async throws -> Result {
         try await onOwnThread { try run(arguments, dataDirectory: dataDirectory, environment: environment) }
     }
 
-    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    public static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Swift.Result { try body() }) }.start()
         }

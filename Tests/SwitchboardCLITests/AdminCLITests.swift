@@ -3,6 +3,7 @@ import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardStore
+import SwitchboardTestSupport
 
 /// The admin CLI as a new user runs it: a separate process over a throwaway data directory.
 @Suite struct AdminCLITests {

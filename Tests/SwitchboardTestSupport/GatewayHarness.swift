@@ -8,16 +8,36 @@ import SwitchboardStore
 import SwitchboardUpstream
 
 /// A mock upstream and a real gateway, each on an ephemeral loopback port, driven over real HTTP.
-final class GatewayHarness: Sendable {
-    let mock: MockUpstream
-    let store: AccountStore
-    let gateway: Gateway
-    let running: RunningGateway
-    let dataDirectory: URL
-    let logs: LogCapture
-    static let transport = CurlTransport()
+public final class GatewayHarness: Sendable {
+    public let mock: MockUpstream
+    public let store: AccountStore
+    public let gateway: Gateway
+    public let running: RunningGateway
+    public let dataDirectory: URL
+    public let logs: LogCapture
+    public static let transport = CurlTransport()
 
-    static func start(
+    /// Starts a harness, runs `body` with it, and stops it (awaited) however `body` ends.
+    /// Script the mock in `prepare`, not in `body`, when the first usage poll must already see the script
+    /// (it runs as soon as the gateway starts and may refresh an expired token).
+    public static func with(
+        emails: [String] = ["one@example.com", "two@example.com"],
+        accessTokenLifetime: TimeInterval? = nil,
+        loggedInAgo: TimeInterval = 3600,
+        startExpired: Bool = false,
+        mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
+        configure: (inout Configuration) -> Void = { _ in },
+        prepare: (MockUpstream) throws -> Void = { _ in },
+        _ body: (GatewayHarness) async throws -> Void
+    ) async throws {
+        let harness = try await start(
+            emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo, startExpired: startExpired,
+            mockConfiguration: mockConfiguration, configure: configure, prepare: prepare)
+        try await withTeardown { try await body(harness) } teardown: { await harness.stop() }
+    }
+
+    /// Starts a harness the caller must `stop()`; prefer `with`, which cannot forget to.
+    public static func start(
         emails: [String] = ["one@example.com", "two@example.com"],
         accessTokenLifetime: TimeInterval? = nil,
         loggedInAgo: TimeInterval = 3600,
@@ -29,6 +49,22 @@ final class GatewayHarness: Sendable {
         let mock = MockUpstream(configuration: mockConfiguration)
         _ = try await mock.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-test-\(UUID().uuidString)")
+        do {
+            return try await startGateway(
+                on: mock, directory: directory, emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo,
+                startExpired: startExpired, configure: configure, prepare: prepare)
+        } catch {
+            // A harness that did not start leaves nothing running behind.
+            await mock.stop()
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    private static func startGateway(
+        on mock: MockUpstream, directory: URL, emails: [String], accessTokenLifetime: TimeInterval?, loggedInAgo: TimeInterval,
+        startExpired: Bool, configure: (inout Configuration) -> Void, prepare: (MockUpstream) throws -> Void
+    ) async throws -> GatewayHarness {
         var configuration = Configuration()
         configuration.dataDirectory = directory.path
         configuration.upstreamBaseURL = mock.upstreamBaseURL
@@ -57,7 +93,7 @@ final class GatewayHarness: Sendable {
     }
 
     /// The same JWT with `exp` an hour in the past.
-    static func expired(_ jwt: String) -> String {
+    public static func expired(_ jwt: String) -> String {
         var parts = jwt.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
@@ -77,32 +113,32 @@ final class GatewayHarness: Sendable {
         self.logs = logs
     }
 
-    func stop() async {
+    public func stop() async {
         await running.stop()
         await mock.stop()
         try? FileManager.default.removeItem(at: dataDirectory)
     }
 
     /// switchboard's id for the account with this email.
-    func id(_ email: String) throws -> String { try store.find(email).id }
+    public func id(_ email: String) throws -> String { try store.find(email).id }
 
-    func status(_ email: String) throws -> AccountStatus { try store.find(email).status }
+    public func status(_ email: String) throws -> AccountStatus { try store.find(email).status }
 
     /// Imports (new) credentials the mock holds for `email`.
-    func importCurrentCredentials(of email: String) throws -> AccountStore.ImportResult {
+    public func importCurrentCredentials(of email: String) throws -> AccountStore.ImportResult {
         let file = try mock.authFile(email)
         return try store.importAccount(try SwitchboardCore.CodexAuthFile(data: JSONEncoder().encode(file)))
     }
 
     /// Sends a request and collects the whole answer.
-    func send(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> TestResponse {
+    public func send(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> TestResponse {
         let response = try await open(method, path, body: body, headers: headers)
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return TestResponse(status: response.status, headers: response.headers, body: Data(bytes))
     }
 
     /// Sends a request and returns as soon as the head arrives; the body streams.
-    func open(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> UpstreamResponse {
+    public func open(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> UpstreamResponse {
         var all = headers
         if body != nil { all.append(HTTPHeader("Content-Type", "application/json")) }
         let request = UpstreamRequest(
@@ -111,62 +147,21 @@ final class GatewayHarness: Sendable {
         return try await Self.transport.send(request)
     }
 
-    static let codexBody = #"{"model":"gpt-5","instructions":"be brief","input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}],"stream":true,"store":false}"#
+    public static let codexBody = #"{"model":"gpt-5","instructions":"be brief","input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}],"stream":true,"store":false}"#
 }
 
-struct TestResponse {
-    let status: Int
-    let headers: [HTTPHeader]
-    let body: Data
+public struct TestResponse {
+    public let status: Int
+    public let headers: [HTTPHeader]
+    public let body: Data
 
-    var json: JSONValue? { JSONValue(parsing: body) }
-    var text: String { String(decoding: body, as: UTF8.self) }
-    func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
-}
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
-/// Collects log records so tests can count warnings and search for secrets.
-final class LogCapture: Sendable {
-    struct Record: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: [String: String]
-        var line: String { "\(level) \(message) \(metadata.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " "))" }
+    public init(status: Int, headers: [HTTPHeader], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
     }
 
-    private let records = Mutex<[Record]>([])
-
-    var all: [Record] { records.withLock { $0 } }
-
-    func count(_ message: String, level: Logger.Level? = nil) -> Int {
-        all.filter { $0.message == message && (level == nil || $0.level == level) }.count
-    }
-
-    func handler() -> Handler { Handler(capture: self) }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var logLevel: Logger.Level = .trace
-        var metadata: Logger.Metadata = [:]
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }.mapValues { "\($0)" }
-            let record = Record(level: event.level, message: event.message.description, metadata: merged)
-            capture.records.withLock { $0.append(record) }
-        }
-    }
+    public var json: JSONValue? { JSONValue(parsing: body) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
+    public func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
 }

@@ -4,8 +4,8 @@ import SwitchboardCore
 import SwitchboardUpstream
 
 /// A person logging in again against the mock (device flow), producing a fresh Codex auth.json file.
-enum MockLogin {
-    static func device(mock: MockUpstream, email: String) async throws -> URL {
+public enum MockLogin {
+    public static func device(mock: MockUpstream, email: String) async throws -> URL {
         mock.queueLogin(MockLoginPlan(account: email))
         let client = TokenClient(transport: GatewayHarness.transport, authBaseURL: mock.baseURL)
         let code = try await client.startDeviceCode()
@@ -27,7 +27,7 @@ enum MockLogin {
 }
 
 /// `#require` outside a test body.
-func require<T>(_ value: T?) throws -> T {
+public func require<T>(_ value: T?) throws -> T {
     guard let value else { throw CocoaError(.coderValueNotFound) }
     return value
 }

@@ -1,43 +1,5 @@
 import Foundation
-import Hummingbird
-import Logging
 import Synchronization
-
-/// Runs a Hummingbird server with `routes` on an ephemeral loopback port while `body` runs,
-/// passing it the base URL ("http://127.0.0.1:PORT").
-func withTestServer<T: Sendable>(
-    _ routes: (Router<BasicRequestContext>) -> Void,
-    _ body: (String) async throws -> T
-) async throws -> T {
-    let router = Router()
-    routes(router)
-    let port = Mutex<Int?>(nil)
-    var logger = Logger(label: "test-server")
-    logger.logLevel = .critical
-    let app = Application(
-        router: router,
-        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } },
-        logger: logger)
-    let server = Task { try await app.run() }
-    defer { server.cancel() }
-    guard await eventually(within: .seconds(30), { port.withLock { $0 } != nil }), let bound = port.withLock({ $0 }) else {
-        throw TestServerError.didNotStart
-    }
-    return try await body("http://127.0.0.1:\(bound)")
-}
-
-enum TestServerError: Error { case didNotStart }
-
-/// Checks `condition` until it holds or `within` has passed; returns whether it held.
-func eventually(within timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(2))
-    }
-    return try await condition()
-}
 
 /// Shared, thread-safe state that a test and its server handlers both look at.
 final class Probe<Value: Sendable>: Sendable {
