@@ -16,88 +16,88 @@ import SwitchboardUpstream
     ]
 
     @Test func compactionV1IsServedByAV2RequestAndAnswersTheKeptMessagesThenOneCompactionItem() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let body: JSONValue = ["model": "gpt-5.1-codex", "instructions": "be brief", "input": .array(Self.history), "tools": [], "parallel_tool_calls": true]
-        for path in ["/backend-api/codex/responses/compact", "/v1/responses/compact"] {
-            let response = try await h.send("POST", path, body: String(decoding: body.encodedBytes(), as: UTF8.self))
-            #expect(response.status == 200)
-            let output = try #require(response.json?["output"]?.arrayValue)
-            #expect(Array(output.prefix(2)) == Array(Self.history.prefix(2)))
-            #expect(output.count == 3)
-            #expect(output.last?["type"] == "compaction")
-            #expect(output.last?["encrypted_content"]?.stringValue == MockReply.compactionSummary)
-            let sent = try h.lastUpstreamBody()
-            #expect(sent["input"]?.arrayValue?.last == Compaction.trigger)
-            #expect(sent["input"]?.arrayValue?.count == Self.history.count + 1)
-            #expect(sent["store"] == false)
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let body: JSONValue = ["model": "gpt-5.1-codex", "instructions": "be brief", "input": .array(Self.history), "tools": [], "parallel_tool_calls": true]
+            for path in ["/backend-api/codex/responses/compact", "/v1/responses/compact"] {
+                let response = try await h.send("POST", path, body: String(decoding: body.encodedBytes(), as: UTF8.self))
+                #expect(response.status == 200)
+                let output = try #require(response.json?["output"]?.arrayValue)
+                #expect(Array(output.prefix(2)) == Array(Self.history.prefix(2)))
+                #expect(output.count == 3)
+                #expect(output.last?["type"] == "compaction")
+                #expect(output.last?["encrypted_content"]?.stringValue == MockReply.compactionSummary)
+                let sent = try h.lastUpstreamBody()
+                #expect(sent["input"]?.arrayValue?.last == Compaction.trigger)
+                #expect(sent["input"]?.arrayValue?.count == Self.history.count + 1)
+                #expect(sent["store"] == false)
+            }
         }
     }
 
     @Test func compactionV2PassesThroughWithExactlyOneCompactionItemOverHTTPAndWebSocket() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let input = JSONValue.array(Self.history + [Compaction.trigger])
-        let body: JSONValue = ["model": "gpt-5.1-codex", "instructions": "", "input": input, "stream": true, "store": false]
-        let streamed = try await h.send("POST", "/backend-api/codex/responses", body: String(decoding: body.encodedBytes(), as: UTF8.self))
-        #expect(streamed.status == 200)
-        #expect(streamed.text.components(separatedBy: "\"type\":\"compaction\"").count - 1 == 2)  // added + done
-        #expect(try h.lastUpstreamBody()["input"] == input)
-        // A client that does not stream gets the item in `output`, though `response.completed.output` is empty.
-        let collected = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5.1-codex","input":[{"type":"compaction_trigger"}]}"#)
-        #expect(collected.json?["output"]?.arrayValue?.compactMap { $0["type"]?.stringValue } == ["compaction"])
-        let turn = Box<[JSONValue]>([])
-        try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create(Self.history + [Compaction.trigger]))) }
-        #expect(turn.get.doneItems.filter { $0["type"] == "compaction" }.count == 1)
-        #expect(turn.get.types.last == "response.completed")
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let input = JSONValue.array(Self.history + [Compaction.trigger])
+            let body: JSONValue = ["model": "gpt-5.1-codex", "instructions": "", "input": input, "stream": true, "store": false]
+            let streamed = try await h.send("POST", "/backend-api/codex/responses", body: String(decoding: body.encodedBytes(), as: UTF8.self))
+            #expect(streamed.status == 200)
+            #expect(streamed.text.components(separatedBy: "\"type\":\"compaction\"").count - 1 == 2)  // added + done
+            #expect(try h.lastUpstreamBody()["input"] == input)
+            // A client that does not stream gets the item in `output`, though `response.completed.output` is empty.
+            let collected = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5.1-codex","input":[{"type":"compaction_trigger"}]}"#)
+            #expect(collected.json?["output"]?.arrayValue?.compactMap { $0["type"]?.stringValue } == ["compaction"])
+            let turn = Box<[JSONValue]>([])
+            try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create(Self.history + [Compaction.trigger]))) }
+            #expect(turn.get.doneItems.filter { $0["type"] == "compaction" }.count == 1)
+            #expect(turn.get.types.last == "response.completed")
+        }
     }
 
     @Test func theCatalogIsAskedForTheClientsVersionAndHonoursItsETag() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let response = try await h.send("GET", "/backend-api/codex/models?client_version=0.170.0")
-        #expect(response.status == 200)
-        let etag = try #require(response.header("etag"))
-        #expect(etag == #""catalog-0.170.0""#)
-        let models = try #require(response.json?["models"]?.arrayValue)
-        #expect(!models.isEmpty)
-        for field in ["slug", "display_name", "supported_reasoning_levels", "shell_type", "visibility", "supported_in_api", "priority", "base_instructions", "supports_reasoning_summaries", "support_verbosity", "truncation_policy", "supports_parallel_tool_calls", "experimental_supported_tools", "service_tiers"] {
-            #expect(models.allSatisfy { $0[field] != nil }, "every entry carries \(field)")
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let response = try await h.send("GET", "/backend-api/codex/models?client_version=0.170.0")
+            #expect(response.status == 200)
+            let etag = try #require(response.header("etag"))
+            #expect(etag == #""catalog-0.170.0""#)
+            let models = try #require(response.json?["models"]?.arrayValue)
+            #expect(!models.isEmpty)
+            for field in ["slug", "display_name", "supported_reasoning_levels", "shell_type", "visibility", "supported_in_api", "priority", "base_instructions", "supports_reasoning_summaries", "support_verbosity", "truncation_policy", "supports_parallel_tool_calls", "experimental_supported_tools", "service_tiers"] {
+                #expect(models.allSatisfy { $0[field] != nil }, "every entry carries \(field)")
+            }
+            let unchanged = try await h.send("GET", "/backend-api/codex/models?client_version=0.170.0", headers: [HTTPHeader("If-None-Match", etag)])
+            #expect(unchanged.status == 304)
+            #expect(unchanged.body.isEmpty)
+            let other = try await h.send("GET", "/backend-api/codex/models?client_version=0.171.0")
+            #expect(other.header("etag") == #""catalog-0.171.0""#)
+            // Cached per version: asking again costs no upstream call.
+            let calls = try h.mock.counters(for: "one@example.com").modelsCalls
+            _ = try await h.send("GET", "/backend-api/codex/models?client_version=0.170.0")
+            #expect(try h.mock.counters(for: "one@example.com").modelsCalls == calls)
+            let openAI = try await h.send("GET", "/v1/models")
+            #expect(openAI.json?["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == MockModel.catalog.map(\.slug))
         }
-        let unchanged = try await h.send("GET", "/backend-api/codex/models?client_version=0.170.0", headers: [HTTPHeader("If-None-Match", etag)])
-        #expect(unchanged.status == 304)
-        #expect(unchanged.body.isEmpty)
-        let other = try await h.send("GET", "/backend-api/codex/models?client_version=0.171.0")
-        #expect(other.header("etag") == #""catalog-0.171.0""#)
-        // Cached per version: asking again costs no upstream call.
-        let calls = try h.mock.counters(for: "one@example.com").modelsCalls
-        _ = try await h.send("GET", "/backend-api/codex/models?client_version=0.170.0")
-        #expect(try h.mock.counters(for: "one@example.com").modelsCalls == calls)
-        let openAI = try await h.send("GET", "/v1/models")
-        #expect(openAI.json?["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == MockModel.catalog.map(\.slug))
     }
 
     @Test func whamUsageAnswersForTheAccountTheSessionIsStickyTo() async throws {
-        let h = try await GatewayHarness.start()
-        defer { Task { await h.stop() } }
-        try h.mock.setUsage(MockUsageReport(primaryUsedPercent: 12, secondaryUsedPercent: 3), for: "one@example.com")
-        try h.mock.setUsage(MockUsageReport(primaryUsedPercent: 64, secondaryUsedPercent: 30), for: "two@example.com")
-        let client = UsageClient(transport: GatewayHarness.transport, upstreamBaseURL: h.mock.upstreamBaseURL)
-        await UsagePoller(pool: h.gateway.pool, credentials: h.gateway.credentials, client: client, interval: 3600, logger: h.gateway.logger).pollAll()
-        let session = [HTTPHeader("session-id", "s-1")]
-        let turn = try await h.send("POST", "/backend-api/codex/responses", body: GatewayHarness.codexBody, headers: session)
-        let email = turn.text.contains("two@example.com") ? "two@example.com" : "one@example.com"
-        let usage = try await h.send("GET", "/backend-api/wham/usage", headers: session)
-        #expect(usage.status == 200)
-        let primary = try #require(usage.json?["rate_limit"]?["primary_window"])
-        #expect(primary["used_percent"]?.doubleValue == (email == "one@example.com" ? 12 : 64))
-        #expect(primary["limit_window_seconds"]?.intValue == 18_000)
-        #expect(primary["reset_at"]?.doubleValue != nil)
-        #expect(usage.json?["rate_limit"]?["secondary_window"]?["used_percent"]?.doubleValue == (email == "one@example.com" ? 3 : 30))
-        #expect(usage.json?["plan_type"] == "plus")
-        // Without a session: the account the next request would get (the most headroom).
-        let best = try await h.send("GET", "/backend-api/wham/usage")
-        #expect(best.json?["rate_limit"]?["primary_window"]?["used_percent"]?.doubleValue == 12)
+        try await GatewayHarness.with() { h in
+            try h.mock.setUsage(MockUsageReport(primaryUsedPercent: 12, secondaryUsedPercent: 3), for: "one@example.com")
+            try h.mock.setUsage(MockUsageReport(primaryUsedPercent: 64, secondaryUsedPercent: 30), for: "two@example.com")
+            let client = UsageClient(transport: GatewayHarness.transport, upstreamBaseURL: h.mock.upstreamBaseURL)
+            await UsagePoller(pool: h.gateway.pool, credentials: h.gateway.credentials, client: client, interval: 3600, logger: h.gateway.logger).pollAll()
+            let session = [HTTPHeader("session-id", "s-1")]
+            let turn = try await h.send("POST", "/backend-api/codex/responses", body: GatewayHarness.codexBody, headers: session)
+            let email = turn.text.contains("two@example.com") ? "two@example.com" : "one@example.com"
+            let usage = try await h.send("GET", "/backend-api/wham/usage", headers: session)
+            #expect(usage.status == 200)
+            let primary = try #require(usage.json?["rate_limit"]?["primary_window"])
+            #expect(primary["used_percent"]?.doubleValue == (email == "one@example.com" ? 12 : 64))
+            #expect(primary["limit_window_seconds"]?.intValue == 18_000)
+            #expect(primary["reset_at"]?.doubleValue != nil)
+            #expect(usage.json?["rate_limit"]?["secondary_window"]?["used_percent"]?.doubleValue == (email == "one@example.com" ? 3 : 30))
+            #expect(usage.json?["plan_type"] == "plus")
+            // Without a session: the account the next request would get (the most headroom).
+            let best = try await h.send("GET", "/backend-api/wham/usage")
+            #expect(best.json?["rate_limit"]?["primary_window"]?["used_percent"]?.doubleValue == 12)
+        }
     }
 
     @Test func sessionHeadersDecideStickinessInCodexOrderAndTurnStateIsNotOne() {

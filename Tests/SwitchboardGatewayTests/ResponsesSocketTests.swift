@@ -11,191 +11,191 @@ import SwitchboardUpstream
 /// The responses WebSocket (`GET /backend-api/codex/responses` upgraded), driven by a real WebSocket client.
 @Suite(.serialized) struct ResponsesSocketTests {
     @Test func eachResponseCreateStreamsEveryUpstreamEventAsOneMessageInOrder() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let turn = Box<[JSONValue]>([])
-        try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")]))) }
-        let messages = turn.get
-        #expect(messages.types.first == "response.created")
-        #expect(messages.types.last == "response.completed")
-        #expect(messages.types.contains("response.output_item.done"))
-        #expect(messages.compactMap { $0["sequence_number"]?.intValue } == Array(0..<messages.count))
-        #expect(messages.text == MockReply.text(email: "one@example.com"))
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let turn = Box<[JSONValue]>([])
+            try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")]))) }
+            let messages = turn.get
+            #expect(messages.types.first == "response.created")
+            #expect(messages.types.last == "response.completed")
+            #expect(messages.types.contains("response.output_item.done"))
+            #expect(messages.compactMap { $0["sequence_number"]?.intValue } == Array(0..<messages.count))
+            #expect(messages.text == MockReply.text(email: "one@example.com"))
+        }
     }
 
     /// Each socket turn is one request-log row, like an HTTP request, marked as a WebSocket turn.
     @Test func eachTurnIsOneRequestLogRowWithItsTransport() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        try await SocketSession.run(h) { socket in _ = try await socket.turn(SocketSession.create([SocketSession.user("hi")])) }
-        #expect(await eventually { ((try? h.store.requests(RequestFilter())) ?? []).contains { $0.transport == "websocket" } })
-        let row = try #require(try h.store.requests(RequestFilter()).first { $0.transport == "websocket" })
-        #expect(row.status == 200)
-        #expect(row.accountID == (try h.id("one@example.com")))
-        #expect((row.outputTokens ?? 0) > 0)
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            try await SocketSession.run(h) { socket in _ = try await socket.turn(SocketSession.create([SocketSession.user("hi")])) }
+            #expect(await eventually { ((try? h.store.requests(RequestFilter())) ?? []).contains { $0.transport == "websocket" } })
+            let row = try #require(try h.store.requests(RequestFilter()).first { $0.transport == "websocket" })
+            #expect(row.status == 200)
+            #expect(row.accountID == (try h.id("one@example.com")))
+            #expect((row.outputTokens ?? 0) > 0)
+        }
     }
 
     @Test func anIncrementalTurnIsExpandedFromTheSocketsLastResponse() async throws {
-        let h = try await GatewayHarness.start()
-        defer { Task { await h.stop() } }
-        let turns = Box<[[JSONValue]]>([])
-        try await SocketSession.run(h, headers: [HTTPField.Name("session-id")!: "session-42"]) { socket in
-            let first = try await socket.turn(SocketSession.create([SocketSession.user("first")]))
-            let id = first.last?["response"]?["id"] ?? .null
-            let second = try await socket.turn(SocketSession.create([SocketSession.user("second")], ["previous_response_id": id]))
-            turns.set([first, second])
+        try await GatewayHarness.with() { h in
+            let turns = Box<[[JSONValue]]>([])
+            try await SocketSession.run(h, headers: [HTTPField.Name("session-id")!: "session-42"]) { socket in
+                let first = try await socket.turn(SocketSession.create([SocketSession.user("first")]))
+                let id = first.last?["response"]?["id"] ?? .null
+                let second = try await socket.turn(SocketSession.create([SocketSession.user("second")], ["previous_response_id": id]))
+                turns.set([first, second])
+            }
+            let (first, second) = (turns.get[0], turns.get[1])
+            #expect(second.types.last == "response.completed")
+            // One socket, one account.
+            #expect(first.text.prefix(40) == second.text.prefix(40))
+            let sent = try h.lastUpstreamBody()
+            let input = try #require(sent["input"]?.arrayValue)
+            let answer = try #require(first.doneItems.first)
+            #expect(input == [SocketSession.user("first"), answer, SocketSession.user("second")])
+            #expect(sent["previous_response_id"] == nil)
+            #expect(sent["type"] == nil)
         }
-        let (first, second) = (turns.get[0], turns.get[1])
-        #expect(second.types.last == "response.completed")
-        // One socket, one account.
-        #expect(first.text.prefix(40) == second.text.prefix(40))
-        let sent = try h.lastUpstreamBody()
-        let input = try #require(sent["input"]?.arrayValue)
-        let answer = try #require(first.doneItems.first)
-        #expect(input == [SocketSession.user("first"), answer, SocketSession.user("second")])
-        #expect(sent["previous_response_id"] == nil)
-        #expect(sent["type"] == nil)
     }
 
     @Test func anUnknownPreviousResponseIDIsAClearErrorAndTheSocketStaysUsable() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let turns = Box<[[JSONValue]]>([])
-        try await SocketSession.run(h) { socket in
-            let refused = try await socket.turn(SocketSession.create([SocketSession.user("more")], ["previous_response_id": "resp_unknown"]))
-            let full = try await socket.turn(SocketSession.create([SocketSession.user("again")]))
-            turns.set([refused, full])
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let turns = Box<[[JSONValue]]>([])
+            try await SocketSession.run(h) { socket in
+                let refused = try await socket.turn(SocketSession.create([SocketSession.user("more")], ["previous_response_id": "resp_unknown"]))
+                let full = try await socket.turn(SocketSession.create([SocketSession.user("again")]))
+                turns.set([refused, full])
+            }
+            let error = try #require(turns.get[0].last)
+            #expect(error["type"] == "error")
+            #expect(error["status"]?.intValue == 400)
+            #expect(error["error"]?["code"] == "previous_response_not_found")
+            #expect(error["error"]?["message"]?.stringValue?.contains("resp_unknown") == true)
+            #expect(turns.get[1].types.last == "response.completed")
+            #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 1)
         }
-        let error = try #require(turns.get[0].last)
-        #expect(error["type"] == "error")
-        #expect(error["status"]?.intValue == 400)
-        #expect(error["error"]?["code"] == "previous_response_not_found")
-        #expect(error["error"]?["message"]?.stringValue?.contains("resp_unknown") == true)
-        #expect(turns.get[1].types.last == "response.completed")
-        #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 1)
     }
 
     @Test func aPrewarmIsAnsweredWithoutAnUpstreamCallAndTheNextTurnContinuesIt() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let turns = Box<[[JSONValue]]>([])
-        try await SocketSession.run(h) { socket in
-            let prewarm = try await socket.turn(SocketSession.create([SocketSession.user("warm")], ["generate": false]))
-            try await socket.send(["type": "response.processed", "response_id": prewarm.last?["response"]?["id"] ?? .null])
-            let real = try await socket.turn(SocketSession.create([], ["previous_response_id": prewarm.last?["response"]?["id"] ?? .null]))
-            turns.set([prewarm, real])
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let turns = Box<[[JSONValue]]>([])
+            try await SocketSession.run(h) { socket in
+                let prewarm = try await socket.turn(SocketSession.create([SocketSession.user("warm")], ["generate": false]))
+                try await socket.send(["type": "response.processed", "response_id": prewarm.last?["response"]?["id"] ?? .null])
+                let real = try await socket.turn(SocketSession.create([], ["previous_response_id": prewarm.last?["response"]?["id"] ?? .null]))
+                turns.set([prewarm, real])
+            }
+            #expect(turns.get[0].types == ["response.created", "response.completed"])
+            #expect(turns.get[1].types.last == "response.completed")
+            #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 1)
+            let sent = try h.lastUpstreamBody()
+            #expect(sent["input"] == [SocketSession.user("warm")])
+            #expect(sent["generate"] == nil)
         }
-        #expect(turns.get[0].types == ["response.created", "response.completed"])
-        #expect(turns.get[1].types.last == "response.completed")
-        #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 1)
-        let sent = try h.lastUpstreamBody()
-        #expect(sent["input"] == [SocketSession.user("warm")])
-        #expect(sent["generate"] == nil)
     }
 
     @Test func everyAccountAtItsLimitIsAn429ErrorMessageWithTheReset() async throws {
-        let h = try await GatewayHarness.start()
-        defer { Task { await h.stop() } }
-        try h.mock.scriptResponses("one@example.com", then: .usageLimitReached(resetsInSeconds: 900))
-        try h.mock.scriptResponses("two@example.com", then: .usageLimitReached(resetsInSeconds: 300))
-        let turn = Box<[JSONValue]>([])
-        try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")]))) }
-        let error = try #require(turn.get.last)
-        #expect(turn.get.count == 1)
-        #expect(error["type"] == "error")
-        #expect(error["status"]?.intValue == 429)
-        #expect(error["error"]?["code"] == "usage_limit_reached")
-        #expect((290...301).contains(try #require(error["error"]?["resets_in_seconds"]?.intValue)))
-        #expect(error["headers"]?["retry-after"]?.stringValue.flatMap { Int($0) }.map { (290...301).contains($0) } == true)
+        try await GatewayHarness.with() { h in
+            try h.mock.scriptResponses("one@example.com", then: .usageLimitReached(resetsInSeconds: 900))
+            try h.mock.scriptResponses("two@example.com", then: .usageLimitReached(resetsInSeconds: 300))
+            let turn = Box<[JSONValue]>([])
+            try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")]))) }
+            let error = try #require(turn.get.last)
+            #expect(turn.get.count == 1)
+            #expect(error["type"] == "error")
+            #expect(error["status"]?.intValue == 429)
+            #expect(error["error"]?["code"] == "usage_limit_reached")
+            #expect((290...301).contains(try #require(error["error"]?["resets_in_seconds"]?.intValue)))
+            #expect(error["headers"]?["retry-after"]?.stringValue.flatMap { Int($0) }.map { (290...301).contains($0) } == true)
+        }
     }
 
     @Test func noUsableAccountIsA503NoAccountsErrorMessage() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        try h.store.apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: .refresh, accessTokenValid: false, observedWith: h.store.heldRefreshToken(try h.id("one@example.com"))), to: try h.id("one@example.com"))
-        try h.gateway.pool.reload()
-        let turn = Box<[JSONValue]>([])
-        try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")]))) }
-        let error = try #require(turn.get.last)
-        #expect(error["status"]?.intValue == 503)
-        #expect(error["error"]?["code"] == "no_accounts")
-        #expect(error["headers"]?["retry-after"] == "60")
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            try h.store.apply(.failed(.permanent(code: "token_expired", message: "m"), at: .token, source: .refresh, accessTokenValid: false, observedWith: h.store.heldRefreshToken(try h.id("one@example.com"))), to: try h.id("one@example.com"))
+            try h.gateway.pool.reload()
+            let turn = Box<[JSONValue]>([])
+            try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")]))) }
+            let error = try #require(turn.get.last)
+            #expect(error["status"]?.intValue == 503)
+            #expect(error["error"]?["code"] == "no_accounts")
+            #expect(error["headers"]?["retry-after"] == "60")
+        }
     }
 
     @Test func aTurnFailsOverBeforeItsFirstEventAndTheSocketStaysOnTheNewAccount() async throws {
-        let h = try await GatewayHarness.start()
-        defer { Task { await h.stop() } }
-        try h.mock.scriptResponses("one@example.com", then: .usageLimitReached(resetsInSeconds: 600))
-        try h.mock.scriptResponses("two@example.com", then: .ok)
-        let turns = Box<[[JSONValue]]>([])
-        try await SocketSession.run(h) { socket in
-            var all: [[JSONValue]] = []
-            for index in 0..<3 { all.append(try await socket.turn(SocketSession.create([SocketSession.user("turn \(index)")]))) }
-            turns.set(all)
+        try await GatewayHarness.with() { h in
+            try h.mock.scriptResponses("one@example.com", then: .usageLimitReached(resetsInSeconds: 600))
+            try h.mock.scriptResponses("two@example.com", then: .ok)
+            let turns = Box<[[JSONValue]]>([])
+            try await SocketSession.run(h) { socket in
+                var all: [[JSONValue]] = []
+                for index in 0..<3 { all.append(try await socket.turn(SocketSession.create([SocketSession.user("turn \(index)")]))) }
+                turns.set(all)
+            }
+            for turn in turns.get {
+                #expect(turn.types.last == "response.completed")
+                #expect(turn.text.contains("two@example.com"))
+            }
+            #expect(try h.mock.counters(for: "one@example.com").responsesCalls <= 1)
         }
-        for turn in turns.get {
-            #expect(turn.types.last == "response.completed")
-            #expect(turn.text.contains("two@example.com"))
-        }
-        #expect(try h.mock.counters(for: "one@example.com").responsesCalls <= 1)
     }
 
     @Test func aClientThatLeavesMidTurnCancelsTheUpstreamTransfer() async throws {
         var mockConfiguration = MockUpstream.Configuration()
         mockConfiguration.stream = StreamShape(deltaCount: 200, eventDelayMilliseconds: 50)
-        let h = try await GatewayHarness.start(emails: ["one@example.com"], mockConfiguration: mockConfiguration)
-        defer { Task { await h.stop() } }
-        try await SocketSession.run(h) { socket in
-            try await socket.send(SocketSession.create([SocketSession.user("long")]))
-            while let message = try await socket.next(), message["type"] != "response.output_text.delta" {}
-            // Returning closes the socket mid-stream.
+        try await GatewayHarness.with(emails: ["one@example.com"], mockConfiguration: mockConfiguration) { h in
+            try await SocketSession.run(h) { socket in
+                try await socket.send(SocketSession.create([SocketSession.user("long")]))
+                while let message = try await socket.next(), message["type"] != "response.output_text.delta" {}
+                // Returning closes the socket mid-stream.
+            }
+            #expect(await eventually { h.mock.counters().accounts["one@example.com"]?.cancelledStreams == 1 })
+            #expect(try h.mock.counters(for: "one@example.com").completedStreams == 0)
+            #expect(await eventually { GatewayMetrics.openSockets == 0 })
         }
-        #expect(await eventually { h.mock.counters().accounts["one@example.com"]?.cancelledStreams == 1 })
-        #expect(try h.mock.counters(for: "one@example.com").completedStreams == 0)
-        #expect(await eventually { GatewayMetrics.openSockets == 0 })
     }
 
     @Test func theOpenAIRouteNormalisesItsTurnsLikeHTTP() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let turn = Box<[JSONValue]>([])
-        try await SocketSession.run(h, path: "/v1/responses") { socket in
-            turn.set(try await socket.turn(["type": "response.create", "model": "gpt-5", "input": "hi", "temperature": 0.2]))
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let turn = Box<[JSONValue]>([])
+            try await SocketSession.run(h, path: "/v1/responses") { socket in
+                turn.set(try await socket.turn(["type": "response.create", "model": "gpt-5", "input": "hi", "temperature": 0.2]))
+            }
+            #expect(turn.get.types.last == "response.completed")
+            let sent = try h.lastUpstreamBody()
+            #expect(sent["temperature"] == nil)
+            #expect(sent["input"] == [SocketSession.user("hi")])
         }
-        #expect(turn.get.types.last == "response.completed")
-        let sent = try h.lastUpstreamBody()
-        #expect(sent["temperature"] == nil)
-        #expect(sent["input"] == [SocketSession.user("hi")])
     }
 
     @Test func aClientWithoutAValidKeyGetsA401ErrorMessage() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        let (key, _) = try h.store.createAPIKey(name: "ci")
-        try h.gateway.access.reload()
-        let refused = Box<JSONValue?>(nil)
-        try await SocketSession.run(h, headers: [.authorization: "Bearer sb-wrong"]) { socket in refused.set(try await socket.next()) }
-        #expect(refused.get?["status"]?.intValue == 401)
-        #expect(refused.get?["error"]?["code"] == "invalid_api_key")
-        let turn = Box<[JSONValue]>([])
-        try await SocketSession.run(h, headers: [.authorization: "Bearer \(key)"]) { socket in
-            turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")])))
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let (key, _) = try h.store.createAPIKey(name: "ci")
+            try h.gateway.access.reload()
+            let refused = Box<JSONValue?>(nil)
+            try await SocketSession.run(h, headers: [.authorization: "Bearer sb-wrong"]) { socket in refused.set(try await socket.next()) }
+            #expect(refused.get?["status"]?.intValue == 401)
+            #expect(refused.get?["error"]?["code"] == "invalid_api_key")
+            let turn = Box<[JSONValue]>([])
+            try await SocketSession.run(h, headers: [.authorization: "Bearer \(key)"]) { socket in
+                turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")])))
+            }
+            #expect(turn.get.types.last == "response.completed")
+            #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 1)
         }
-        #expect(turn.get.types.last == "response.completed")
-        #expect(try h.mock.counters(for: "one@example.com").responsesCalls == 1)
     }
 
     @Test func metricsCountSocketsAndTurnsByOutcome() async throws {
-        let h = try await GatewayHarness.start(emails: ["one@example.com"])
-        defer { Task { await h.stop() } }
-        try await SocketSession.run(h) { socket in
-            _ = try await socket.turn(SocketSession.create([SocketSession.user("hi")]))
-            _ = try await socket.turn(SocketSession.create([SocketSession.user("warm")], ["generate": false]))
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            try await SocketSession.run(h) { socket in
+                _ = try await socket.turn(SocketSession.create([SocketSession.user("hi")]))
+                _ = try await socket.turn(SocketSession.create([SocketSession.user("warm")], ["generate": false]))
+            }
+            let metrics = try await h.send("GET", "/metrics").text
+            #expect(metrics.contains(#"switchboard_websocket_turns_total{route="/backend-api/codex/responses",outcome="completed"}"#))
+            #expect(metrics.contains(#"switchboard_websocket_turns_total{route="/backend-api/codex/responses",outcome="prewarm"}"#))
+            #expect(metrics.contains("switchboard_websocket_connections_total"))
+            #expect(metrics.contains(#"route="ws:/backend-api/codex/responses""#))
         }
-        let metrics = try await h.send("GET", "/metrics").text
-        #expect(metrics.contains(#"switchboard_websocket_turns_total{route="/backend-api/codex/responses",outcome="completed"}"#))
-        #expect(metrics.contains(#"switchboard_websocket_turns_total{route="/backend-api/codex/responses",outcome="prewarm"}"#))
-        #expect(metrics.contains("switchboard_websocket_connections_total"))
-        #expect(metrics.contains(#"route="ws:/backend-api/codex/responses""#))
     }
 }

@@ -1,5 +1,5 @@
 /// Runs `body`, then awaits `teardown` however `body` ends: what `defer` cannot do for async clean-up.
-func withTeardown<T>(_ body: () async throws -> T, teardown: () async -> Void) async rethrows -> T {
+public func withTeardown<T>(_ body: () async throws -> T, teardown: () async -> Void) async rethrows -> T {
     let result: T
     do {
         result = try await body()

@@ -11,6 +11,12 @@ final class ServeProcess: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// Starts `switchboard serve`, runs `body`, and stops the process (awaited) on every way out.
+    static func with(dataDirectory: URL, environment: [String: String], arguments: [String] = [], _ body: (ServeProcess) async throws -> Void) async throws {
+        let server = try await start(dataDirectory: dataDirectory, environment: environment, arguments: arguments)
+        try await withTeardown({ try await body(server) }, teardown: { await server.stop() })
+    }
+
     static func start(dataDirectory: URL, environment extra: [String: String], arguments: [String] = []) async throws -> ServeProcess {
         let process = Process()
         process.executableURL = CLI.binary
