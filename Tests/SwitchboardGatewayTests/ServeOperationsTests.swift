@@ -38,69 +38,66 @@ import SwitchboardUpstream
 
     @Test func sighupReloadsTheLogLevelAndTheWebhookFromTheEnvironmentFileWithoutDroppingAStream() async throws {
         let received = Mutex<[Data]>([])
-        let router = Router()
-        router.post("/hook") { request, _ -> HTTPResponse.Status in
-            let body = try await request.body.collect(upTo: 1 << 20)
-            received.withLock { $0.append(Data(buffer: body)) }
-            return .noContent
-        }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let sink = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let sinkTask = Task { try await sink.runService(gracefulShutdownSignals: []) }
-        defer { sinkTask.cancel() }
-        var portIterator = ports.makeAsyncIterator()
-        let hookPort = try #require(await portIterator.next())
+        try await withTestServer({ router in
+            router.post("/hook") { request, _ -> HTTPResponse.Status in
+                let body = try await request.body.collect(upTo: 1 << 20)
+                received.withLock { $0.append(Data(buffer: body)) }
+                return .noContent
+            }
+        }) { sink in
+            let hookURL = sink + "/hook"
 
-        var mockConfiguration = MockUpstream.Configuration()
-        mockConfiguration.stream = StreamShape(deltaCount: 20, eventDelayMilliseconds: 40)
-        try await withMockUpstream(mockConfiguration) { mock in
-            try await importAccount(mock, "one@example.com")
-            let settings = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString).env")
-            try "SWITCHBOARD_LOG_LEVEL=info\n".write(to: settings, atomically: true, encoding: .utf8)
-            try await ServeProcess.with( dataDirectory: directory, environment: ["SWITCHBOARD_UPSTREAM_BASE_URL": mock.upstreamBaseURL, "SWITCHBOARD_AUTH_BASE_URL": mock.baseURL, "SWITCHBOARD_USAGE_INTERVAL": "3600"], arguments: ["--env-file", settings.path]) { server in
-                func requestLines() -> Int { server.lines.filter { $0["message"] == "request" }.count }
-                let plain = UpstreamRequest(
-                    method: "POST", url: server.baseURL + "/v1/responses", headers: [HTTPHeader("Content-Type", "application/json")],
-                    body: Array(#"{"model":"gpt-5","input":"hi"}"#.utf8), timeouts: .total(.seconds(10)))
-                guard case .http(200, _) = await GatewayHarness.transport.outcome(of: plain) else { Issue.record("request failed"); return }
-                #expect(await eventually { requestLines() == 1 }, "at info, a request logs one line")
+            var mockConfiguration = MockUpstream.Configuration()
+            mockConfiguration.stream = StreamShape(deltaCount: 20, eventDelayMilliseconds: 40)
+            try await withMockUpstream(mockConfiguration) { mock in
+                try await importAccount(mock, "one@example.com")
+                let settings = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString).env")
+                try "SWITCHBOARD_LOG_LEVEL=info\n".write(to: settings, atomically: true, encoding: .utf8)
+                try await ServeProcess.with( dataDirectory: directory, environment: ["SWITCHBOARD_UPSTREAM_BASE_URL": mock.upstreamBaseURL, "SWITCHBOARD_AUTH_BASE_URL": mock.baseURL, "SWITCHBOARD_USAGE_INTERVAL": "3600"], arguments: ["--env-file", settings.path]) { server in
+                    func requestLines() -> Int { server.lines.filter { $0["message"] == "request" }.count }
+                    let plain = UpstreamRequest(
+                        method: "POST", url: server.baseURL + "/v1/responses", headers: [HTTPHeader("Content-Type", "application/json")],
+                        body: Array(#"{"model":"gpt-5","input":"hi"}"#.utf8), timeouts: .total(.seconds(10)))
+                    guard case .http(200, _) = await GatewayHarness.transport.outcome(of: plain) else { Issue.record("request failed"); return }
+                    #expect(await eventually { requestLines() == 1 }, "at info, a request logs one line")
 
-                // A stream opened before the reload...
-                let streaming = UpstreamRequest(
-                    method: "POST", url: server.baseURL + "/backend-api/codex/responses",
-                    headers: [HTTPHeader("Content-Type", "application/json")], body: Array(GatewayHarness.codexBody.utf8), timeouts: .streaming(idle: .seconds(10)))
-                let response = try await GatewayHarness.transport.send(streaming)
-                #expect(response.status == 200)
-                var text = ""
-                var iterator = response.body.makeAsyncIterator()
-                if let first = try await iterator.next() { text += String(decoding: first, as: UTF8.self) }
+                    // A stream opened before the reload...
+                    let streaming = UpstreamRequest(
+                        method: "POST", url: server.baseURL + "/backend-api/codex/responses",
+                        headers: [HTTPHeader("Content-Type", "application/json")], body: Array(GatewayHarness.codexBody.utf8), timeouts: .streaming(idle: .seconds(10)))
+                    let response = try await GatewayHarness.transport.send(streaming)
+                    #expect(response.status == 200)
+                    var text = ""
+                    var iterator = response.body.makeAsyncIterator()
+                    if let first = try await iterator.next() { text += String(decoding: first, as: UTF8.self) }
 
-                try """
-                    # reloaded
-                    SWITCHBOARD_LOG_LEVEL=warning
-                    SWITCHBOARD_ALERT_WEBHOOK_URL="http://127.0.0.1:\(hookPort)/hook"
-                    """.write(to: settings, atomically: true, encoding: .utf8)
-                server.signal(SIGHUP)
-                #expect(await eventually(timeout: .seconds(10)) { server.lines.contains { $0["message"] == "configuration reloaded" } })
-                let reloaded = try #require(server.lines.first { $0["message"] == "configuration reloaded" })
-                #expect(reloaded["log_level"] == "warning")
-                #expect(reloaded["alert_webhook"] == "set")
-                #expect(!server.lines.contains { $0.objectValue?.values.contains(.string("http://127.0.0.1:\(hookPort)/hook")) == true }, "the webhook URL is not logged")
+                    try """
+                        # reloaded
+                        SWITCHBOARD_LOG_LEVEL=warning
+                        SWITCHBOARD_ALERT_WEBHOOK_URL=\(hookURL)
+                        """.write(to: settings, atomically: true, encoding: .utf8)
+                    server.signal(SIGHUP)
+                    #expect(await eventually(timeout: .seconds(10)) { server.lines.contains { $0["message"] == "configuration reloaded" } })
+                    let reloaded = try #require(server.lines.first { $0["message"] == "configuration reloaded" })
+                    #expect(reloaded["log_level"] == "warning")
+                    #expect(reloaded["alert_webhook"] == "set")
+                    #expect(!server.lines.contains { $0.objectValue?.values.contains(.string(hookURL)) == true }, "the webhook URL is not logged")
 
-                // ...finishes, and the server is still the same process.
-                while let chunk = try await iterator.next() { text += String(decoding: chunk, as: UTF8.self) }
-                #expect(text.contains("response.completed"), "the open stream must survive SIGHUP")
-                #expect(server.process.isRunning)
+                    // ...finishes, and the server is still the same process.
+                    while let chunk = try await iterator.next() { text += String(decoding: chunk, as: UTF8.self) }
+                    #expect(text.contains("response.completed"), "the open stream must survive SIGHUP")
+                    #expect(server.process.isRunning)
 
-                // The new webhook hears about the next deactivation; info lines are gone (no request line after the reload).
-                let before = requestLines()
-                guard case .http(200, _) = await GatewayHarness.transport.outcome(of: plain) else { Issue.record("request failed"); return }
-                try mock.scriptResponses("one@example.com", then: .status(403, code: "account_deactivated"))
-                _ = await GatewayHarness.transport.outcome(of: plain)
-                #expect(await eventually(timeout: .seconds(10)) { received.withLock { $0.count } == 1 })
-                #expect(received.withLock { $0.first.flatMap { JSONValue(parsing: $0) }?["event"] } == "account_deactivated")
-                #expect(await eventually { server.lines.contains { $0["message"] == "account deactivated" } }, "warnings are still logged")
-                #expect(requestLines() == before, "the request lines (info) must stop after the reload to warning")
+                    // The new webhook hears about the next deactivation; info lines are gone (no request line after the reload).
+                    let before = requestLines()
+                    guard case .http(200, _) = await GatewayHarness.transport.outcome(of: plain) else { Issue.record("request failed"); return }
+                    try mock.scriptResponses("one@example.com", then: .status(403, code: "account_deactivated"))
+                    _ = await GatewayHarness.transport.outcome(of: plain)
+                    #expect(await eventually(timeout: .seconds(10)) { received.withLock { $0.count } == 1 })
+                    #expect(received.withLock { $0.first.flatMap { JSONValue(parsing: $0) }?["event"] } == "account_deactivated")
+                    #expect(await eventually { server.lines.contains { $0["message"] == "account deactivated" } }, "warnings are still logged")
+                    #expect(requestLines() == before, "the request lines (info) must stop after the reload to warning")
+                }
             }
         }
     }
