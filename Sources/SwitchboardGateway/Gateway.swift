@@ -51,40 +51,46 @@ public final class Gateway: Sendable {
         try pool.reload()
     }
 
-    static let routes: [String: Set<HTTPRequest.Method>] = [
-        "/backend-api/codex/responses": [.post], "/v1/responses": [.post], "/v1/chat/completions": [.post],
-        "/v1/models": [.get], "/backend-api/codex/models": [.get], "/health": [.get], "/health/ready": [.get],
-        "/metrics": [.get], "/backend-api/codex/responses/compact": [.post], "/v1/responses/compact": [.post],
-        "/backend-api/wham/usage": [.get], "/": [.get], "/dashboard": [.get, .post],
-    ]
-
     public func router() -> Router<GatewayContext> {
+        let routes = routeTable()
+        let table = RouteTable(routes)
         let router = Router(context: GatewayContext.self)
-        router.add(middleware: GatewayMiddleware(routes: Self.routes, access: access, requestLog: requestLog))
+        // Outermost first: the log sees every answer, errors become envelopes, then access is checked.
+        router.add(middleware: RequestLogMiddleware(routes: table, requestLog: requestLog))
+        router.add(middleware: ErrorMiddleware(routes: table, maxBodyBytes: configuration.maxBodyBytes))
+        router.add(middleware: AccessMiddleware(access: access))
+        router.add(routes)
+        return router
+    }
+
+    /// Every HTTP route, once (the WebSocket upgrades of the responses routes are in `server()`).
+    func routeTable() -> [GatewayRoute] {
         let proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, logger: logger)
         let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain, limits: requestLog.accounting)
         let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain, limits: requestLog.accounting)
-        let models = ModelsRoutes(pool: pool, credentials: credentials, client: clients.models)
-        let health = HealthRoutes(pool: pool, version: version)
-        router.post("/backend-api/codex/responses", use: responses.codex)
-        router.post("/v1/responses", use: responses.responses)
-        router.post("/v1/chat/completions", use: chat.completions)
         let compaction = CompactionRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)
-        router.post("/backend-api/codex/responses/compact", use: compaction.compact)
-        router.post("/v1/responses/compact", use: compaction.compact)
-        router.get("/backend-api/wham/usage", use: UsageRoutes(pool: pool).usage)
-        router.get("/backend-api/codex/models", use: models.codex)
-        router.get("/v1/models", use: models.openAI)
-        router.get("/health", use: health.alive)
-        router.get("/health/ready", use: health.ready)
+        let models = ModelsRoutes(pool: pool, credentials: credentials, client: clients.models)
+        let usage = UsageRoutes(pool: pool)
+        let health = HealthRoutes(pool: pool, version: version)
         let dashboard = DashboardRoutes(access: access, page: DashboardPage(pool: pool, store: store, accounting: requestLog.accounting))
-        router.get("/", use: dashboard.redirect)
-        router.get("/dashboard", use: dashboard.show)
-        router.post("/dashboard", use: dashboard.signIn)
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: GatewayMetrics.exposition())))
-        }
-        return router
+        return [
+            GatewayRoute(.post, "/v1/responses", responses.responses),
+            GatewayRoute(.post, "/v1/chat/completions", chat.completions),
+            GatewayRoute(.get, "/v1/models", models.openAI),
+            GatewayRoute(.post, "/v1/responses/compact", compaction.compact),
+            GatewayRoute(.post, "/backend-api/codex/responses", responses.codex),
+            GatewayRoute(.post, "/backend-api/codex/responses/compact", compaction.compact),
+            GatewayRoute(.get, "/backend-api/codex/models", models.codex),
+            GatewayRoute(.get, "/backend-api/wham/usage", usage.usage),
+            GatewayRoute(.get, "/health", { health.alive($0, $1) }),
+            GatewayRoute(.get, "/health/ready", { health.ready($0, $1) }),
+            GatewayRoute(.get, "/metrics", listed: false) { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: GatewayMetrics.exposition())))
+            },
+            GatewayRoute(.get, "/", listed: false, { dashboard.redirect($0, $1) }),
+            GatewayRoute(.get, "/dashboard", listed: false, dashboard.show),
+            GatewayRoute(.post, "/dashboard", listed: false, dashboard.signIn),
+        ]
     }
 
     /// The HTTP server and the background services, ready for one `ServiceGroup`.

@@ -56,8 +56,9 @@ public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
         GatewayError(status: .badRequest, type: "invalid_request_error", code: code, message: message, param: param)
     }
 
-    public static func notFound(_ path: String) -> GatewayError {
-        GatewayError(status: .notFound, type: "invalid_request_error", code: "unknown_url", message: "Unknown request URL: \(path). Routes: POST /v1/responses, POST /v1/chat/completions, GET /v1/models, POST /backend-api/codex/responses (or a WebSocket), POST …/responses/compact, GET /backend-api/codex/models, GET /backend-api/wham/usage, GET /health, GET /health/ready.")
+    /// `routes` lists what exists ("POST /v1/responses, …", from the route table).
+    public static func notFound(_ path: String, routes: String) -> GatewayError {
+        GatewayError(status: .notFound, type: "invalid_request_error", code: "unknown_url", message: "Unknown request URL: \(path). Routes: \(routes) (the two responses routes also take a WebSocket upgrade).")
     }
 
     public static func methodNotAllowed(_ method: String, _ path: String) -> GatewayError {

@@ -110,9 +110,10 @@ import SwitchboardTestSupport
             #expect(transport.activeTransferCount == 1)
             let cancelledAt = ContinuousClock.now
             consumer.cancel()
-            #expect(await eventually(timeout: .milliseconds(500)) { transport.activeTransferCount == 0 })
+            // Well under the 20 s idle timeout, with room for a loaded machine (it takes 1-2 ms when idle).
+            #expect(await eventually(timeout: .seconds(2)) { transport.activeTransferCount == 0 })
             let removedAfter = ContinuousClock.now - cancelledAt
-            #expect(removedAfter < .milliseconds(500), "transfer removed \(removedAfter) after cancel")
+            #expect(removedAfter < .seconds(2), "transfer removed \(removedAfter) after cancel")
             #expect(await eventually(timeout: .seconds(5)) { writerEnded.value })
             let result = await consumer.result
             #expect(throws: TransportError.self) { try result.get() }

@@ -38,7 +38,7 @@ final class ParserRejectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         guard let detail = Self.rejection(error) else { return context.fireErrorCaught(error) }
         framingLost = true
         if requestInFlight {
-            // A route is reading this request's body: it gets the error and answers (400, see GatewayMiddleware).
+            // A route is reading this request's body: it gets the error and answers (400, see ErrorMiddleware).
             context.fireErrorCaught(error)
         } else {
             EnvelopeWriter.answer(.malformedRequest(detail), context: context, wrap: wrapOutboundOut)

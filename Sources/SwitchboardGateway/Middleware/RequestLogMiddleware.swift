@@ -1,0 +1,22 @@
+import Hummingbird
+
+/// Outermost: starts the request's trace and, for answers that are not streams, writes its log line,
+/// request-log row and metrics once the answer is made (a stream does so when its body ends). The
+/// metric label is the matched route, or `unknown`, so labels stay bounded.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = GatewayContext
+    let routes: RouteTable
+    let requestLog: RequestLog
+
+    func handle(_ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let logged = RequestLog.unlogged.contains(path) ? nil : requestLog
+        context.trace.update { $0.log = logged; $0.userAgent = request.headers[.userAgent] }
+        let response = try await next(request, context)
+        if !context.trace.snapshot.streaming {
+            let route = routes.methods[path] == nil ? "unknown" : path
+            context.trace.finish(route: route, status: Int(response.status.code), requestID: context.id, logger: context.logger)
+        }
+        return response
+    }
+}
