@@ -35,19 +35,44 @@ enum GatewayMetrics {
         return buffer
     }
 
+    // Handles are made once (after `bootstrap`, which the gateway runs before serving) and reused:
+    // a lookup by label on every request cost a registry lock and allocations per request.
+    private struct RouteStatus: Hashable {
+        let route: String
+        let status: Int
+    }
+    private static let requestCounters = Mutex<[RouteStatus: CoreMetrics.Counter]>([:])
+    private static let requestTimers = Mutex<[String: Metrics.Timer]>([:])
+    private static let upstreamLatency = Metrics.Timer(label: "switchboard_upstream_latency_seconds", preferredDisplayUnit: .seconds)
+    private static let upstreamTTFB = Metrics.Timer(label: "switchboard_upstream_ttfb_seconds", preferredDisplayUnit: .seconds)
+    private static let openStreams = Gauge(label: "switchboard_open_streams")
+    private static let clientDisconnects = Counter(label: "switchboard_client_disconnects_total")
+
+    /// `route` is a matched route or `unknown`, and statuses are few: both label sets stay bounded.
     static func request(route: String, status: Int, duration: Duration) {
-        Counter(label: "switchboard_requests_total", dimensions: [("route", route), ("status", String(status))]).increment()
-        Metrics.Timer(label: "switchboard_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds).record(duration: duration)
+        let key = RouteStatus(route: route, status: status)
+        requestCounters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: "switchboard_requests_total", dimensions: [("route", route), ("status", String(status))])
+            counters[key] = counter
+            return counter
+        }.increment()
+        requestTimers.withLock { timers in
+            if let timer = timers[route] { return timer }
+            let timer = Metrics.Timer(label: "switchboard_request_duration_seconds", dimensions: [("route", route)], preferredDisplayUnit: .seconds)
+            timers[route] = timer
+            return timer
+        }.record(duration: duration)
     }
 
     /// From sending the upstream request to its response head.
     static func upstreamHead(after latency: Duration) {
-        Metrics.Timer(label: "switchboard_upstream_latency_seconds", preferredDisplayUnit: .seconds).record(duration: latency)
+        upstreamLatency.record(duration: latency)
     }
 
     /// From sending the upstream request to the first body byte.
     static func upstreamFirstByte(after duration: Duration) {
-        Metrics.Timer(label: "switchboard_upstream_ttfb_seconds", preferredDisplayUnit: .seconds).record(duration: duration)
+        upstreamTTFB.record(duration: duration)
     }
 
     static func failover(reason: String) {
@@ -71,14 +96,12 @@ enum GatewayMetrics {
     }
 
     static func streamOpened() {
-        let now = openStreamCount.add(1, ordering: .relaxed).newValue
-        Gauge(label: "switchboard_open_streams").record(now)
+        openStreams.record(openStreamCount.add(1, ordering: .relaxed).newValue)
     }
 
     static func streamClosed(cancelledByClient: Bool) {
-        let now = openStreamCount.subtract(1, ordering: .relaxed).newValue
-        Gauge(label: "switchboard_open_streams").record(now)
-        if cancelledByClient { Counter(label: "switchboard_client_disconnects_total").increment() }
+        openStreams.record(openStreamCount.subtract(1, ordering: .relaxed).newValue)
+        if cancelledByClient { clientDisconnects.increment() }
     }
 
     /// A request-log row dropped because the writer's queue was full.
