@@ -27,9 +27,9 @@ extension MockRoutes {
         case .status(let status):
             return .json(status, Self.usageErrorBody(status))
         case .htmlForbidden:
-            return .html(403, UpstreamErrorBody.cloudflareForbidden)
+            return .html(403, MockErrorBody.cloudflareForbidden)
         case .deactivated(let status):
-            return .json(status, UpstreamErrorBody.deactivatedAccount)
+            return .json(status, MockErrorBody.deactivatedAccount)
         }
     }
 
@@ -72,12 +72,12 @@ extension MockRoutes {
     /// What the backend sends with each usage error status.
     static func usageErrorBody(_ status: Int) -> String {
         switch status {
-        case 401: UpstreamErrorBody.expiredAccessToken
+        case 401: MockErrorBody.expiredAccessToken
         case 402: JSONText.serialize(["detail": ["code": "deactivated_workspace"]])
-        case 404: UpstreamErrorBody.detail("Not Found")
-        case 429: UpstreamErrorBody.apiError(type: "rate_limit_exceeded", code: "rate_limit_exceeded", message: "Too many requests.")
-        case 500...: UpstreamErrorBody.detail("Internal Server Error")
-        default: UpstreamErrorBody.detail("Request failed with status \(status).")
+        case 404: MockErrorBody.detail("Not Found")
+        case 429: MockErrorBody.apiError(type: "rate_limit_exceeded", code: "rate_limit_exceeded", message: "Too many requests.")
+        case 500...: MockErrorBody.detail("Internal Server Error")
+        default: MockErrorBody.detail("Request failed with status \(status).")
         }
     }
 }
@@ -88,9 +88,9 @@ struct DeniedBearer: Error {
 
     var response: Response {
         switch check {
-        case .expired: .json(401, UpstreamErrorBody.expiredAccessToken)
-        case .rotatedAway, .unknown, .valid: .json(401, UpstreamErrorBody.invalidatedAccessToken)
-        case .wrongAccount: .json(403, UpstreamErrorBody.detail("chatgpt-account-id is missing or does not match the access token."))
+        case .expired: .json(401, MockErrorBody.expiredAccessToken)
+        case .rotatedAway, .unknown, .valid: .json(401, MockErrorBody.invalidatedAccessToken)
+        case .wrongAccount: .json(403, MockErrorBody.detail("chatgpt-account-id is missing or does not match the access token."))
         }
     }
 }

@@ -8,7 +8,7 @@ extension MockRoutes {
     func deviceUserCode(_ request: Request) async throws -> Response {
         let fields = try await RequestFields.read(request)
         guard fields["client_id"] == configuration.clientID else {
-            return .json(400, UpstreamErrorBody.codeError("invalid_client"))
+            return .json(400, MockErrorBody.codeError("invalid_client"))
         }
         let started = state.withLock { state -> Result<(deviceAuthID: String, userCode: String), MockUpstreamError> in
             state.loginCounters.deviceCodeCalls += 1
@@ -22,7 +22,7 @@ extension MockRoutes {
                 "interval": String(configuration.deviceCodeInterval), "expires_in": configuration.deviceCodeLifetime,
             ]))
         case .failure(let error):
-            return .json(400, UpstreamErrorBody.apiError(type: "invalid_request_error", code: "unknown_account", message: error.description))
+            return .json(400, MockErrorBody.apiError(type: "invalid_request_error", code: "unknown_account", message: error.description))
         }
     }
 
@@ -32,11 +32,11 @@ extension MockRoutes {
         let poll = state.withLock { $0.pollDevice(fields["device_auth_id"] ?? "", userCode: fields["user_code"], now: Date()) }
         switch poll {
         case .pending:
-            return .json(403, UpstreamErrorBody.apiError(type: "invalid_request_error", code: "deviceauth_authorization_pending", message: "The user has not approved this device yet."))
+            return .json(403, MockErrorBody.apiError(type: "invalid_request_error", code: "deviceauth_authorization_pending", message: "The user has not approved this device yet."))
         case .expired:
-            return .json(410, UpstreamErrorBody.apiError(type: "invalid_request_error", code: "deviceauth_expired", message: "This device code has expired."))
+            return .json(410, MockErrorBody.apiError(type: "invalid_request_error", code: "deviceauth_expired", message: "This device code has expired."))
         case .unknown:
-            return .json(400, UpstreamErrorBody.apiError(type: "invalid_request_error", code: "deviceauth_unknown", message: "Unknown device_auth_id or user_code."))
+            return .json(400, MockErrorBody.apiError(type: "invalid_request_error", code: "deviceauth_unknown", message: "Unknown device_auth_id or user_code."))
         case .approved(let code, let verifier):
             return .json(200, JSONText.serialize(["authorization_code": code, "code_verifier": verifier, "code_challenge": verifier]))
         }

@@ -56,8 +56,8 @@ struct MockAccount {
     }
 
     /// The current credentials as a Codex `auth.json`.
-    var authFile: CodexAuthFile {
-        CodexAuthFile(
+    var authFile: MockAuthFile {
+        MockAuthFile(
             tokens: .init(idToken: idToken, accessToken: accessToken, refreshToken: refreshToken, accountID: accountID),
             lastRefresh: lastRefresh
         )

@@ -9,7 +9,7 @@ public struct MockAccountSummary: Sendable, Equatable, Codable {
     public var userID: String
     public var accessTokenExpiresAt: Int
     /// The current credentials, as a fresh login would write them.
-    public var auth: CodexAuthFile
+    public var auth: MockAuthFile
     public var counters: MockAccountCounters
     public var usage: MockUsageReport
 

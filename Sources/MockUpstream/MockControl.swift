@@ -4,8 +4,8 @@ import Foundation
 struct MockControl: Sendable {
     let state: Locked<MockState>
 
-    func createAccount(_ spec: MockAccountSpec) throws(MockUpstreamError) -> CodexAuthFile {
-        try state.withLock { (state) throws(MockUpstreamError) -> CodexAuthFile in
+    func createAccount(_ spec: MockAccountSpec) throws(MockUpstreamError) -> MockAuthFile {
+        try state.withLock { (state) throws(MockUpstreamError) -> MockAuthFile in
             state.accounts[try state.createAccount(spec, now: Date())].authFile
         }
     }

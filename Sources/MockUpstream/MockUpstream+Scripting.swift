@@ -5,7 +5,7 @@ import Foundation
 extension MockUpstream {
     /// Creates an account and returns its first credentials as a Codex `auth.json`.
     @discardableResult
-    public func createAccount(_ spec: MockAccountSpec) throws(MockUpstreamError) -> CodexAuthFile {
+    public func createAccount(_ spec: MockAccountSpec) throws(MockUpstreamError) -> MockAuthFile {
         try control.createAccount(spec)
     }
 
@@ -14,7 +14,7 @@ extension MockUpstream {
     public func createAccount(
         email: String, plan: String = "plus", accountID: String? = nil, userID: String? = nil,
         accessTokenLifetime: TimeInterval? = nil
-    ) throws(MockUpstreamError) -> CodexAuthFile {
+    ) throws(MockUpstreamError) -> MockAuthFile {
         try control.createAccount(MockAccountSpec(email: email, plan: plan, accountID: accountID, userID: userID, accessTokenLifetime: accessTokenLifetime))
     }
 
@@ -27,7 +27,7 @@ extension MockUpstream {
     public func accounts() -> [MockAccountSummary] { control.summaries() }
 
     /// The account's current credentials (they change on every successful refresh or login).
-    public func authFile(_ key: String) throws(MockUpstreamError) -> CodexAuthFile {
+    public func authFile(_ key: String) throws(MockUpstreamError) -> MockAuthFile {
         try control.summary(key).auth
     }
 

@@ -31,8 +31,8 @@ extension MockRoutes {
         guard case .valid(let index) = check else { return DeniedBearer(check: check).response }
 
         let json = body.withUnsafeReadableBytes { try? JSONSerialization.jsonObject(with: Data($0)) } as? [String: Any]
-        guard let json else { return .json(400, UpstreamErrorBody.detail("Invalid JSON body.")) }
-        if let rejection = Self.rejection(of: json) { return .json(400, UpstreamErrorBody.detail(rejection)) }
+        guard let json else { return .json(400, MockErrorBody.detail("Invalid JSON body.")) }
+        if let rejection = Self.rejection(of: json) { return .json(400, MockErrorBody.detail(rejection)) }
         let text = String(buffer: body)
         state.withLock { $0.received(text) }
 
@@ -72,25 +72,25 @@ extension MockRoutes {
             events.refusal(text)
         case .usageLimitReached(let seconds):
             let resetsAt = Int(Date().timeIntervalSince1970) + seconds
-            return .json(429, UpstreamErrorBody.apiError(
+            return .json(429, MockErrorBody.apiError(
                 type: "usage_limit_reached", code: "usage_limit_reached", message: "The usage limit has been reached",
                 extra: ["plan_type": turn.plan, "resets_at": resetsAt, "resets_in_seconds": seconds]
             ))
         case .rateLimitExceeded(let seconds):
-            return .json(429, UpstreamErrorBody.apiError(
+            return .json(429, MockErrorBody.apiError(
                 type: "rate_limit_exceeded", code: "rate_limit_exceeded", message: "Rate limit reached. Please try again later.",
                 extra: ["resets_in_seconds": seconds]
             ), headers: [.retryAfter: String(seconds)])
         case .quotaExceeded(let code, let status):
-            return .json(status, UpstreamErrorBody.apiError(type: code, code: code, message: "You exceeded your current quota (\(code))."))
+            return .json(status, MockErrorBody.apiError(type: code, code: code, message: "You exceeded your current quota (\(code))."))
         case .unauthorized:
-            return .json(401, UpstreamErrorBody.expiredAccessToken)
+            return .json(401, MockErrorBody.expiredAccessToken)
         case .status(let status, let code):
-            return .json(status, UpstreamErrorBody.apiError(type: code ?? (status >= 500 ? "server_error" : "invalid_request_error"), code: code, message: "The mock upstream answered \(status)."))
+            return .json(status, MockErrorBody.apiError(type: code ?? (status >= 500 ? "server_error" : "invalid_request_error"), code: code, message: "The mock upstream answered \(status)."))
         case .htmlForbidden:
-            return .html(403, UpstreamErrorBody.cloudflareForbidden)
+            return .html(403, MockErrorBody.cloudflareForbidden)
         case .detail(let status, let message):
-            return .json(status, UpstreamErrorBody.detail(message))
+            return .json(status, MockErrorBody.detail(message))
         }
         return stream(events.events, .finish, turn)
     }

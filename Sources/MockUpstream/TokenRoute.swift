@@ -6,7 +6,7 @@ extension MockRoutes {
     func token(_ request: Request) async throws -> Response {
         let fields = try await RequestFields.read(request)
         guard fields["client_id"] == configuration.clientID else {
-            return .json(401, UpstreamErrorBody.oauthError("invalid_client", description: "Unknown or missing client_id."))
+            return .json(401, MockErrorBody.oauthError("invalid_client", description: "Unknown or missing client_id."))
         }
         switch fields["grant_type"] {
         case "refresh_token":
@@ -14,14 +14,14 @@ extension MockRoutes {
         case "authorization_code":
             return exchange(code: fields["code"] ?? "", redirectURI: fields["redirect_uri"], codeVerifier: fields["code_verifier"])
         default:
-            return .json(400, UpstreamErrorBody.oauthError("unsupported_grant_type", description: "grant_type must be refresh_token or authorization_code."))
+            return .json(400, MockErrorBody.oauthError("unsupported_grant_type", description: "grant_type must be refresh_token or authorization_code."))
         }
     }
 
     private func refresh(_ token: String) async throws -> Response {
         switch state.withLock({ $0.beginRefresh(token) }) {
         case .unknown:
-            return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid refresh token."))
+            return .json(400, MockErrorBody.oauthError("invalid_grant", description: "Invalid refresh token."))
         case .used:
             return reusedRefreshToken
         case .current(_, let behaviour):
@@ -36,15 +36,15 @@ extension MockRoutes {
                 return .empty(503)
             case .slowOAuthError(let milliseconds, let error):
                 try await pause(milliseconds: milliseconds)
-                return .json(400, UpstreamErrorBody.oauthError(error, description: "The refresh token is not valid (\(error))."))
+                return .json(400, MockErrorBody.oauthError(error, description: "The refresh token is not valid (\(error))."))
             case .error(let code, let status):
-                return .json(status, UpstreamErrorBody.codeError(code))
+                return .json(status, MockErrorBody.codeError(code))
             case .oauthError(let error, let status):
-                return .json(status, UpstreamErrorBody.oauthError(error, description: "The refresh token is not valid (\(error))."))
+                return .json(status, MockErrorBody.oauthError(error, description: "The refresh token is not valid (\(error))."))
             case .serverError(let status):
-                return .json(status, UpstreamErrorBody.apiError(type: "server_error", code: nil, message: "The server had an error while processing your request."))
+                return .json(status, MockErrorBody.apiError(type: "server_error", code: nil, message: "The server had an error while processing your request."))
             case .htmlForbidden:
-                return .html(403, UpstreamErrorBody.cloudflareForbidden)
+                return .html(403, MockErrorBody.cloudflareForbidden)
             case .nonJSON:
                 return .html(200, "<html><body>OK</body></html>")
             case .emptyBody(let status):
@@ -58,23 +58,23 @@ extension MockRoutes {
         switch state.withLock({ $0.completeRefresh(token, now: Date()) }) {
         case .success(let account): tokenAnswer(account)
         case .failure(.used): reusedRefreshToken
-        case .failure(.unknown): .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid refresh token."))
+        case .failure(.unknown): .json(400, MockErrorBody.oauthError("invalid_grant", description: "Invalid refresh token."))
         }
     }
 
     /// 401 `refresh_token_reused`: the token was rotated away by an earlier refresh.
-    private var reusedRefreshToken: Response { .json(401, UpstreamErrorBody.codeError("refresh_token_reused")) }
+    private var reusedRefreshToken: Response { .json(401, MockErrorBody.codeError("refresh_token_reused")) }
 
     private func exchange(code: String, redirectURI: String?, codeVerifier: String?) -> Response {
         switch state.withLock({ $0.exchangeCode(code, redirectURI: redirectURI, codeVerifier: codeVerifier, now: Date()) }) {
         case .success(let account):
             return tokenAnswer(account)
         case .failure(.unknownCode):
-            return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid authorization code."))
+            return .json(400, MockErrorBody.oauthError("invalid_grant", description: "Invalid authorization code."))
         case .failure(.redirectMismatch):
-            return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "redirect_uri does not match the authorization request."))
+            return .json(400, MockErrorBody.oauthError("invalid_grant", description: "redirect_uri does not match the authorization request."))
         case .failure(.verifierMismatch):
-            return .json(400, UpstreamErrorBody.oauthError("invalid_grant", description: "Invalid code_verifier."))
+            return .json(400, MockErrorBody.oauthError("invalid_grant", description: "Invalid code_verifier."))
         }
     }
 

@@ -70,8 +70,8 @@ public enum FailureCatalog {
                 ? .rateLimited(resetsAt: error.resetsAt(now: now))
                 : .transient(reason: "HTTP 429")
         }
-        // A 4xx from the responses or models endpoint with a structured error is about the request.
-        if endpoint == .responses || endpoint == .models, error.isJSON, status != 403 {
+        // A 4xx from the responses endpoint with a structured error is about the request.
+        if endpoint == .responses, error.isJSON, status != 403 {
             return .clientError(status: status, code: code, message: error.message ?? "upstream answered HTTP \(status)")
         }
         // HTML from a WAF, an empty body, a 403 on usage, an unknown code: not evidence of a dead account.

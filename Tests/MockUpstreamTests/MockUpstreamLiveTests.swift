@@ -8,7 +8,7 @@ private typealias Support = MockUpstreamTestSupport
 
 @Suite("MockUpstream on a live port")
 struct MockUpstreamLiveTests {
-    private func streamHeaders(_ auth: CodexAuthFile) -> [String: String] {
+    private func streamHeaders(_ auth: MockAuthFile) -> [String: String] {
         ["Authorization": "Bearer \(auth.tokens.accessToken)", "chatgpt-account-id": auth.tokens.accountID, "Content-Type": "application/json"]
     }
 

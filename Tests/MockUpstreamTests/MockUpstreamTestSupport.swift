@@ -32,7 +32,7 @@ enum MockUpstreamTestSupport {
     }
 
     /// The bearer and account headers for `auth`.
-    static func headers(_ auth: CodexAuthFile) -> HTTPFields {
+    static func headers(_ auth: MockAuthFile) -> HTTPFields {
         [.authorization: "Bearer \(auth.tokens.accessToken)", HTTPFields.Element.Name("chatgpt-account-id")!: auth.tokens.accountID, .contentType: "application/json"]
     }
 

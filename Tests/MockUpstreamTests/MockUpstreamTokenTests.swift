@@ -36,7 +36,7 @@ struct MockUpstreamTokenTests {
                 body: Support.body(["email": "bob@example.com", "access_token_lifetime_seconds": 2])
             )
             #expect(response.status == .created)
-            let file = try JSONDecoder().decode(CodexAuthFile.self, from: Data(buffer: response.body))
+            let file = try JSONDecoder().decode(MockAuthFile.self, from: Data(buffer: response.body))
             let payload = try #require(UnsignedJWT.decodePayload(file.tokens.accessToken))
             #expect((payload["exp"] as? Int ?? 0) - (payload["iat"] as? Int ?? 0) == 2)
             #expect(Support.object(String(buffer: response.body))["last_refresh"] is String)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The error bodies the real backend and auth server send, in their several shapes.
-enum UpstreamErrorBody {
+enum MockErrorBody {
     /// `{"error":{"code":C,"message":M}}`: the auth server's structured refresh error.
     static func codeError(_ code: String) -> String {
         JSONText.serialize(["error": ["code": code, "message": refreshMessage(code)]])

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The credentials of one account in the shape of a Codex `~/.codex/auth.json`.
-public struct CodexAuthFile: Sendable, Equatable, Codable {
+public struct MockAuthFile: Sendable, Equatable, Codable {
     /// The `tokens` object of `auth.json`.
     public struct Tokens: Sendable, Equatable, Codable {
         public var idToken: String
