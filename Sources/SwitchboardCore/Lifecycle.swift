@@ -154,7 +154,7 @@ public enum Lifecycle {
             case .rateLimited, .paused, .authRetrying, .deactivated: return .unchanged
             }
             let code = if case .quotaExceeded = failure { "quota_exceeded" } else { "rate_limited" }
-            return change(.rateLimited(resetsAt: until), source, code, "limited until \(ISO8601DateFormatter().string(from: until))")
+            return change(.rateLimited(resetsAt: until), source, code, "limited until \(Timestamp.string(until))")
 
         case .transient(let reason):
             // Only a failed refresh can take an account out (whichever path asked for it):

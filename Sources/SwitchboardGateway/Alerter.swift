@@ -41,7 +41,7 @@ public struct Alerter: Sendable {
             "event": "account_deactivated", "account_id": .string(account.id), "email": account.email.map(JSONValue.string) ?? .null,
             "code": transition.code.map(JSONValue.string) ?? .null, "cause": .string(transition.cause.rawValue),
             "reason": .string(transition.detail), "fix": .string(fix),
-            "at": .string(ISO8601DateFormatter().string(from: Date())),
+            "at": .string(Timestamp.string(Date())),
         ]
         let request = UpstreamRequest(
             method: "POST", url: webhookURL, headers: [HTTPHeader("Content-Type", "application/json")],

@@ -120,7 +120,7 @@ public final class Credentials: Sendable {
         guard source != .authRetry, let backoff = backoff(id, now: now) else { return }
         let failure = Failure.transient(reason: backoff.reason)
         pool.record(.failed(failure, at: .token, source: source, accessTokenValid: false, observedWith: .refreshToken(tokens.fingerprint)), for: id)
-        throw .unavailable(reason: "\(backoff.reason) (next refresh after \(ISO8601DateFormatter().string(from: backoff.until)))")
+        throw .unavailable(reason: "\(backoff.reason) (next refresh after \(Timestamp.string(backoff.until)))")
     }
 
     private func noteTransientFailure(_ id: String, reason: String, now: Date) {

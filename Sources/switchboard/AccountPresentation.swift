@@ -75,7 +75,7 @@ enum AccountPresentation {
         }.joined(separator: "\n")
     }
 
-    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    static func iso(_ date: Date) -> String { Timestamp.string(date) }
 
     static func printJSON(_ value: JSONValue) {
         print(String(decoding: value.encoded(), as: UTF8.self))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwitchboardCore
 import Synchronization
 
 /// Installs the process's log handler once: text lines, or one JSON object per line.
@@ -71,7 +72,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var record: [String: String] = [
-            "ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue,
+            "ts": Timestamp.string(Date()), "level": event.level.rawValue,
             "logger": label, "message": event.message.description,
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { record[key] = value.description }

@@ -15,7 +15,7 @@ import SwitchboardTestSupport
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-serve-\(UUID().uuidString)")
             let auth = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString).json")
             try JSONEncoder().encode(try mock.createAccount(email: "one@example.com")).write(to: auth)
-            #expect(try CLI.run(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
+            #expect(try await CLI.run(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
 
             let process = Process()
             process.executableURL = CLI.binary

@@ -16,7 +16,7 @@ import SwitchboardUpstream
     }
 
     func accounts(in directory: URL) async throws -> [JSONValue] {
-        let result = try await CLI.runDetached(["accounts", "list", "--json"], dataDirectory: directory)
+        let result = try await CLI.run(["accounts", "list", "--json"], dataDirectory: directory)
         #expect(result.status == 0, "\(result.stderr)")
         return JSONValue(parsing: Data(result.stdout.utf8))?.arrayValue ?? []
     }
@@ -29,7 +29,7 @@ import SwitchboardUpstream
                 tokens += [file.tokens.refreshToken, file.tokens.accessToken]
                 let auth = temporary("auth")
                 try JSONEncoder().encode(file).write(to: auth)
-                #expect(try await CLI.runDetached(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
+                #expect(try await CLI.run(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
             }
             try await ServeProcess.with( dataDirectory: directory, environment: ["SWITCHBOARD_UPSTREAM_BASE_URL": mock.upstreamBaseURL, "SWITCHBOARD_AUTH_BASE_URL": mock.baseURL]) { server in
 
@@ -46,7 +46,7 @@ import SwitchboardUpstream
                     return served
                 }
                 let backup = temporary("switchboard-backup").appendingPathExtension("sqlite")
-                let made = try await CLI.runDetached(["backup", "--out", backup.path], dataDirectory: directory)
+                let made = try await CLI.run(["backup", "--out", backup.path], dataDirectory: directory)
                 backupDone.value.store(true, ordering: .relaxed)
                 #expect(await traffic.value > 0, "the server was serving during the backup")
                 #expect(made.status == 0, "\(made.stderr)")
@@ -56,10 +56,10 @@ import SwitchboardUpstream
                 #expect(!FileManager.default.fileExists(atPath: backup.path + "-wal"), "a backup is one file")
                 let bytes = try Data(contentsOf: backup)
                 for token in tokens { #expect(bytes.range(of: Data(token.utf8)) == nil, "a token is in the backup in plain text") }
-                #expect(try await CLI.runDetached(["backup", "--out", backup.path], dataDirectory: directory).status == 1, "an existing file is never overwritten")
+                #expect(try await CLI.run(["backup", "--out", backup.path], dataDirectory: directory).status == 1, "an existing file is never overwritten")
 
                 // The served store is in use: restore refuses and changes nothing.
-                let refused = try await CLI.runDetached(["restore", backup.path], dataDirectory: directory)
+                let refused = try await CLI.run(["restore", backup.path], dataDirectory: directory)
                 #expect(refused.status == 1)
                 #expect(refused.stderr.contains("in use"), "\(refused.stderr)")
 
@@ -67,7 +67,7 @@ import SwitchboardUpstream
                 let elsewhere = temporary("switchboard-restored")
                 try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
                 try FileManager.default.copyItem(at: directory.appendingPathComponent(TokenCipher.keyFileName), to: elsewhere.appendingPathComponent(TokenCipher.keyFileName))
-                let restored = try await CLI.runDetached(["restore", backup.path], dataDirectory: elsewhere)
+                let restored = try await CLI.run(["restore", backup.path], dataDirectory: elsewhere)
                 #expect(restored.status == 0, "\(restored.stderr)")
                 #expect(restored.stdout.contains("restored 2 account(s)"))
                 let original = try await accounts(in: directory)
@@ -77,7 +77,7 @@ import SwitchboardUpstream
 
                 // Once the server has stopped, the original store can be replaced; the old one is kept.
                 await server.stop()
-                let replaced = try await CLI.runDetached(["restore", backup.path], dataDirectory: directory)
+                let replaced = try await CLI.run(["restore", backup.path], dataDirectory: directory)
                 #expect(replaced.status == 0, "\(replaced.stderr)")
                 #expect(replaced.stdout.contains("kept as"))
                 let kept = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(AccountStore.fileName + ".pre-restore-") }
@@ -91,24 +91,24 @@ import SwitchboardUpstream
         let mock = MockUpstream()
         let auth = temporary("auth")
         try JSONEncoder().encode(try mock.createAccount(email: "one@example.com")).write(to: auth)
-        #expect(try await CLI.runDetached(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
+        #expect(try await CLI.run(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
         let backup = temporary("switchboard-backup")
-        #expect(try await CLI.runDetached(["backup", "--out", backup.path], dataDirectory: directory).status == 0)
+        #expect(try await CLI.run(["backup", "--out", backup.path], dataDirectory: directory).status == 0)
 
         let noKey = temporary("switchboard-nokey")
-        let missing = try await CLI.runDetached(["restore", backup.path], dataDirectory: noKey)
+        let missing = try await CLI.run(["restore", backup.path], dataDirectory: noKey)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains(TokenCipher.keyFileName), "\(missing.stderr)")
 
         let otherKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-        let wrong = try await CLI.runDetached(["restore", backup.path], dataDirectory: noKey, environment: [TokenCipher.environmentVariable: otherKey])
+        let wrong = try await CLI.run(["restore", backup.path], dataDirectory: noKey, environment: [TokenCipher.environmentVariable: otherKey])
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("does not open this backup"), "\(wrong.stderr)")
         #expect(!FileManager.default.fileExists(atPath: noKey.appendingPathComponent(AccountStore.fileName).path))
 
         let notABackup = temporary("not-a-backup")
         try Data("hello".utf8).write(to: notABackup)
-        let junk = try await CLI.runDetached(["restore", notABackup.path], dataDirectory: noKey)
+        let junk = try await CLI.run(["restore", notABackup.path], dataDirectory: noKey)
         #expect(junk.status == 1)
         #expect(!FileManager.default.fileExists(atPath: noKey.appendingPathComponent(AccountStore.fileName).path))
     }

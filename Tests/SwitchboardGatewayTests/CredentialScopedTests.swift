@@ -23,7 +23,7 @@ import SwitchboardTestSupport
             #expect(await eventually { h.mock.counters().accounts.values.first?.tokenCalls == 1 })
             // The person logs in again while RT1's refresh is still running (the mock makes RT1 spent).
             let login = try await MockLogin.device(mock: h.mock, email: "one@example.com")
-            let imported = try CLI.run(["accounts", "import", login.path], dataDirectory: h.dataDirectory)
+            let imported = try await CLI.run(["accounts", "import", login.path], dataDirectory: h.dataDirectory)
             #expect(imported.status == 0, "\(imported.stderr)")
             _ = try await first
             let account = try h.store.find("one@example.com")
@@ -65,7 +65,7 @@ import SwitchboardTestSupport
             #expect(last?.status == 503)
             #expect(last?.json?["error"]?["code"] == "accounts_cooling_down")
             #expect(Int(last?.header("Retry-After") ?? "") ?? 0 >= 50)
-            let listed = try CLI.run(["accounts", "list", "--json"], dataDirectory: h.dataDirectory)
+            let listed = try await CLI.run(["accounts", "list", "--json"], dataDirectory: h.dataDirectory)
             let row = try #require(JSONValue(parsing: Data(listed.stdout.utf8))?.arrayValue?.first)
             #expect(row["status"] == "cooling")
             #expect(row["status_reason"]?.stringValue?.contains("Unauthorized") == true)
@@ -108,14 +108,14 @@ import SwitchboardTestSupport
         try await GatewayHarness.with(emails: ["one@example.com"]) { h in
             let id = try h.id("one@example.com")
             let spent = try h.dataDirectory.appendingPathComponent("spent.json")
-            _ = try CLI.run(["accounts", "export", id, "--out", spent.path], dataDirectory: h.dataDirectory)
+            _ = try await CLI.run(["accounts", "export", id, "--out", spent.path], dataDirectory: h.dataDirectory)
             // The upstream rejects the access token: the gateway rotates the tokens (RT1 → RT2).
             try h.mock.expireAccessToken(of: "one@example.com")
             #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 200)
             let live = try h.store.find(id).tokens
             #expect(CredentialFingerprint(of: try CodexAuthFile(data: Data(contentsOf: spent)).tokens.refreshToken) != live.fingerprint)
 
-            let again = try CLI.run(["accounts", "import", spent.path], dataDirectory: h.dataDirectory)
+            let again = try await CLI.run(["accounts", "import", spent.path], dataDirectory: h.dataDirectory)
             #expect(again.status != 0)
             #expect(again.stderr.contains("already rotated away"), "\(again.stderr)")
             #expect(again.stderr.contains("--force"))
@@ -134,7 +134,7 @@ import SwitchboardTestSupport
             #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
             #expect(try h.status("one@example.com").name == .authRetrying)
             try h.mock.scriptRefresh("one@example.com", then: .ok)
-            let result = try CLI.run(["accounts", "reactivate", try h.id("one@example.com")], dataDirectory: h.dataDirectory, environment: ["SWITCHBOARD_AUTH_BASE_URL": h.mock.baseURL])
+            let result = try await CLI.run(["accounts", "reactivate", try h.id("one@example.com")], dataDirectory: h.dataDirectory, environment: ["SWITCHBOARD_AUTH_BASE_URL": h.mock.baseURL])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("verification refresh brought it back"), "\(result.stdout)")
             #expect(try h.status("one@example.com") == .active)
@@ -152,7 +152,7 @@ import SwitchboardTestSupport
             async let served = h.send("POST", "/v1/responses", body: Self.request)
             #expect(await eventually { h.mock.counters().accounts.values.first?.tokenCalls == 1 })
             try h.store.apply(.failed(.transient(reason: "test"), at: .token, source: .cli, accessTokenValid: false, observedWith: h.store.heldRefreshToken(try h.id("one@example.com"))), to: try h.id("one@example.com"))
-            let result = try CLI.run(["accounts", "reactivate", try h.id("one@example.com")], dataDirectory: h.dataDirectory, environment: ["SWITCHBOARD_AUTH_BASE_URL": h.mock.baseURL])
+            let result = try await CLI.run(["accounts", "reactivate", try h.id("one@example.com")], dataDirectory: h.dataDirectory, environment: ["SWITCHBOARD_AUTH_BASE_URL": h.mock.baseURL])
             _ = try await served
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("a running gateway refreshed the credentials"), "\(result.stdout)")

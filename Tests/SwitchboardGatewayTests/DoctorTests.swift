@@ -13,13 +13,13 @@ import SwitchboardStore
         for email in emails {
             let auth = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString).json")
             try JSONEncoder().encode(try mock.createAccount(email: email)).write(to: auth)
-            let imported = try await CLI.runDetached(["accounts", "import", auth.path], dataDirectory: directory)
+            let imported = try await CLI.run(["accounts", "import", auth.path], dataDirectory: directory)
             #expect(imported.status == 0, "\(imported.stderr)")
         }
     }
 
     func doctor(_ arguments: [String], environment: [String: String]) async throws -> (status: Int32, checks: [String: JSONValue], text: String) {
-        let result = try await CLI.runDetached(["doctor", "--json"] + arguments, dataDirectory: directory, environment: environment)
+        let result = try await CLI.run(["doctor", "--json"] + arguments, dataDirectory: directory, environment: environment)
         let report = try #require(JSONValue(parsing: Data(result.stdout.utf8)), "doctor printed no JSON: \(result.stdout) \(result.stderr)")
         var checks: [String: JSONValue] = [:]
         for check in report["checks"]?.arrayValue ?? [] { checks[check["check"]?.stringValue ?? ""] = check }
@@ -40,7 +40,7 @@ import SwitchboardStore
                 }
                 #expect(checks["port"]?["detail"]?.stringValue?.contains("held by a running switchboard") == true)
 
-                let text = try await CLI.runDetached(["doctor", "--offline", "--port", "\(server.port)"], dataDirectory: directory, environment: environment)
+                let text = try await CLI.run(["doctor", "--offline", "--port", "\(server.port)"], dataDirectory: directory, environment: environment)
                 #expect(text.status == 0)
                 #expect(text.stdout.contains("SKIP  upstream"))
                 #expect(text.stdout.contains("no problems found"))
@@ -78,7 +78,7 @@ import SwitchboardStore
             #expect(checks["auth server"]?["status"] == "pass", "\(String(describing: checks["auth server"]))")
             expectFailure("port", fix: "SWITCHBOARD_PORT")
 
-            let text = try await CLI.runDetached(["doctor", "--offline"], dataDirectory: directory, environment: environment)
+            let text = try await CLI.run(["doctor", "--offline"], dataDirectory: directory, environment: environment)
             #expect(text.status == 1)
             #expect(text.stdout.contains("FAIL  account dead@example.com: deactivated (refresh_token_reused)"))
             #expect(text.stdout.contains("      fix: log in again: `switchboard accounts login --account \(dead.id)"))
@@ -97,7 +97,7 @@ import SwitchboardStore
         #expect(checks["database"]?["status"] == "pass")
 
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-doctor-missing-\(UUID().uuidString)")
-        let missing = try await CLI.runDetached(["doctor", "--json", "--offline"], dataDirectory: empty)
+        let missing = try await CLI.run(["doctor", "--json", "--offline"], dataDirectory: empty)
         #expect(missing.status == 1)
         #expect(missing.stdout.contains("does not exist"))
         #expect(missing.stdout.contains("switchboard accounts login"))

@@ -91,14 +91,14 @@ import SwitchboardTestSupport
     @Test func pauseFromTheCLIProcessTakesEffectWithinOneSecond() async throws {
         try await GatewayHarness.with(emails: ["one@example.com"]) { h in
             #expect(try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#).status == 200)
-            let cli = try CLI.run(["accounts", "pause", "one@example.com"], dataDirectory: h.dataDirectory)
+            let cli = try await CLI.run(["accounts", "pause", "one@example.com"], dataDirectory: h.dataDirectory)
             #expect(cli.status == 0, "\(cli.stderr)")
             let started = ContinuousClock.now
             let refused = await eventually(timeout: .seconds(1)) {
                 (try? await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#).status) == 503
             }
             #expect(refused, "a pause from another process must be seen within 1 s (took \(ContinuousClock.now - started))")
-            #expect(try CLI.run(["accounts", "resume", "one@example.com"], dataDirectory: h.dataDirectory).status == 0)
+            #expect(try await CLI.run(["accounts", "resume", "one@example.com"], dataDirectory: h.dataDirectory).status == 0)
             #expect(await eventually(timeout: .seconds(1)) { (try? await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#).status) == 200 })
         }
     }

@@ -66,7 +66,7 @@ import Testing
         // The settings file the unit reads must parse as the CLI reads it.
         let example = CLI.repository.appendingPathComponent("dist/switchboard.env")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-env-\(UUID().uuidString)")
-        let doctor = try await CLI.runDetached(["doctor", "--offline", "--json", "--env-file", example.path], dataDirectory: directory)
+        let doctor = try await CLI.run(["doctor", "--offline", "--json", "--env-file", example.path], dataDirectory: directory)
         #expect(doctor.stdout.contains("\"check\":\"data directory\""), "\(doctor.stderr)")
 
         // When systemd's verifier is on this machine, the filled-in unit must pass it.

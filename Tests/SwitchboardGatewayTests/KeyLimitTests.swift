@@ -86,7 +86,7 @@ import SwitchboardUpstream
 
     @Test func keysListShowsUseAgainstEachLimitAndKeysLimitChangesThem() async throws {
         try await GatewayHarness.with(emails: ["one@example.com"]) { h in
-            let created = try CLI.run(
+            let created = try await CLI.run(
                 ["keys", "create", "--name", "team", "--tokens-per-day", "100000", "--requests-per-minute", "50", "--models", "gpt-5,gpt-5-codex"],
                 dataDirectory: h.dataDirectory)
             #expect(created.status == 0, "\(created.stderr)")
@@ -99,16 +99,16 @@ import SwitchboardUpstream
             let keyID = try #require(try h.store.apiKeys().first?.id)
             #expect(await eventually { (try? h.store.keyUsage(day: KeyMeter.day(of: Date()))[keyID]?.requests) == 2 })
             let tokens = try #require(try h.store.keyUsage(day: KeyMeter.day(of: Date()))[keyID]?.tokens)
-            let listed = try CLI.run(["keys", "list"], dataDirectory: h.dataDirectory)
+            let listed = try await CLI.run(["keys", "list"], dataDirectory: h.dataDirectory)
             #expect(listed.stdout.contains("TOKENS TODAY"))
             #expect(listed.stdout.contains("\(tokens)/100000"))
             #expect(listed.stdout.contains("2/50"))
             #expect(listed.stdout.contains("gpt-5,gpt-5-codex"))
-            let changed = try CLI.run(["keys", "limit", keyID, "--models", "all", "--tokens-per-day", "none"], dataDirectory: h.dataDirectory)
+            let changed = try await CLI.run(["keys", "limit", keyID, "--models", "all", "--tokens-per-day", "none"], dataDirectory: h.dataDirectory)
             #expect(changed.status == 0, "\(changed.stderr)")
             #expect(changed.stdout.contains("50 requests/min"))
             #expect(await eventually { (try? await h.send("POST", "/v1/responses", body: #"{"model":"o3","input":"hi"}"#, headers: bearer).status) == 200 })
-            #expect(try CLI.run(["keys", "limit", keyID], dataDirectory: h.dataDirectory).status != 0)
+            #expect(try await CLI.run(["keys", "limit", keyID], dataDirectory: h.dataDirectory).status != 0)
         }
     }
 }

@@ -8,10 +8,10 @@ import SwitchboardStore
 @Suite struct RequestsCLITests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-requests-\(UUID().uuidString)")
 
-    func run(_ arguments: String...) throws -> CLI.Result { try CLI.run(arguments, dataDirectory: directory) }
+    func run(_ arguments: String...) async throws -> CLI.Result { try await CLI.run(arguments, dataDirectory: directory) }
 
-    func json(_ arguments: String...) throws -> [JSONValue] {
-        let result = try CLI.run(arguments, dataDirectory: directory)
+    func json(_ arguments: String...) async throws -> [JSONValue] {
+        let result = try await CLI.run(arguments, dataDirectory: directory)
         #expect(result.status == 0, "\(result.stderr)")
         return JSONValue(parsing: Data(result.stdout.utf8))?.arrayValue ?? []
     }
@@ -33,9 +33,9 @@ import SwitchboardStore
         ])
     }
 
-    @Test func requestsFiltersNewestFirstWithTheDocumentedJSONFields() throws {
+    @Test func requestsFiltersNewestFirstWithTheDocumentedJSONFields() async throws {
         try seed()
-        let recent = try json("requests", "--json")
+        let recent = try await json("requests", "--json")
         #expect(recent.map { $0["request_id"] } == ["req-5", "req-10", "req-20"])
         let fields: Set<String> = [
             "at", "route", "status", "account_id", "key_id", "model", "input_tokens", "cached_tokens", "output_tokens",
@@ -47,33 +47,33 @@ import SwitchboardStore
         #expect(recent[0]["reasoning_tokens"] == 10)
         #expect(recent[0]["ttfb_ms"] == 80)
         #expect(recent[0]["duration_ms"] == 900)
-        #expect(try json("requests", "--json", "--since", "4h").count == 4)
-        #expect(try json("requests", "--json", "--account", "acct_b").map { $0["request_id"] } == ["req-10", "req-20"])
-        #expect(try json("requests", "--json", "--key", "key_1").count == 2)
-        let errors = try json("requests", "--json", "--errors")
+        #expect(try await json("requests", "--json", "--since", "4h").count == 4)
+        #expect(try await json("requests", "--json", "--account", "acct_b").map { $0["request_id"] } == ["req-10", "req-20"])
+        #expect(try await json("requests", "--json", "--key", "key_1").count == 2)
+        let errors = try await json("requests", "--json", "--errors")
         #expect(errors.map { $0["error_code"] } == ["upstream_unavailable"])
         #expect(errors.first?["attempts"] == 3)
-        #expect(try json("requests", "--json", "--limit", "1").count == 1)
-        let table = try run("requests", "--errors")
+        #expect(try await json("requests", "--json", "--limit", "1").count == 1)
+        let table = try await run("requests", "--errors")
         #expect(table.stdout.contains("upstream_unavailable"))
-        #expect(try run("requests", "--since", "yesterday").status != 0)
+        #expect(try await run("requests", "--since", "yesterday").status != 0)
     }
 
-    @Test func usageSumsTokensAndRequestsPerAccountKeyModelAndDay() throws {
+    @Test func usageSumsTokensAndRequestsPerAccountKeyModelAndDay() async throws {
         try seed()
-        let byAccount = try json("usage", "--json")
+        let byAccount = try await json("usage", "--json")
         // Busiest first; a tie goes by name.
         #expect(byAccount.map { $0["account_id"] } == ["acct_a", "acct_b"])
         #expect(byAccount[0]["requests"] == 2)
         #expect(byAccount[0]["input_tokens"] == 1100)
         #expect(byAccount[0]["total_tokens"] == 1220)
         #expect(byAccount[1]["errors"] == 1)
-        let byKey = try json("usage", "--json", "--since", "1h", "--by", "key")
+        let byKey = try await json("usage", "--json", "--since", "1h", "--by", "key")
         #expect(byKey.first { $0["key_id"] == "key_1" }?["output_tokens"] == 60)
         #expect(byKey.first { $0["key_id"] == "key_1" }?["cached_tokens"] == 150)
-        #expect(try json("usage", "--json", "--by", "model").first { $0["model"] == "gpt-5" }?["requests"] == 3)
-        let byDay = try json("usage", "--json", "--since", "7d", "--by", "day")
+        #expect(try await json("usage", "--json", "--by", "model").first { $0["model"] == "gpt-5" }?["requests"] == 3)
+        let byDay = try await json("usage", "--json", "--since", "7d", "--by", "day")
         #expect(byDay.reduce(0) { $0 + ($1["requests"]?.intValue ?? 0) } == 4)
-        #expect(try run("usage", "--by", "key").stdout.contains("key_1"))
+        #expect(try await run("usage", "--by", "key").stdout.contains("key_1"))
     }
 }

@@ -13,7 +13,7 @@ import SwitchboardTestSupport
 
     @Test func withAKeyEveryAPIRouteNeedsItAndHealthStaysOpen() async throws {
         try await GatewayHarness.with(emails: ["one@example.com"]) { h in
-            let created = try CLI.run(["keys", "create", "--name", "ci"], dataDirectory: h.dataDirectory)
+            let created = try await CLI.run(["keys", "create", "--name", "ci"], dataDirectory: h.dataDirectory)
             #expect(created.status == 0)
             let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(key.hasPrefix("sb-"))
@@ -27,12 +27,12 @@ import SwitchboardTestSupport
             #expect(try await h.send("GET", "/metrics").status == 401)
             #expect(try await h.send("GET", "/metrics", headers: bearer).status == 200)
             // The key goes no further than the gateway.
-            let listed = try CLI.run(["keys", "list"], dataDirectory: h.dataDirectory)
+            let listed = try await CLI.run(["keys", "list"], dataDirectory: h.dataDirectory)
             #expect(!listed.stdout.contains(key))
             #expect(listed.stdout.contains(String(key.prefix(9))))
             // Revoking one of two keys: it stops working within a second, the other keeps working.
-            let other = try CLI.run(["keys", "create", "--name", "other"], dataDirectory: h.dataDirectory).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(try CLI.run(["keys", "revoke", String(key.prefix(9))], dataDirectory: h.dataDirectory).status == 0)
+            let other = try await CLI.run(["keys", "create", "--name", "other"], dataDirectory: h.dataDirectory).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(try await CLI.run(["keys", "revoke", String(key.prefix(9))], dataDirectory: h.dataDirectory).status == 0)
             #expect(await eventually(timeout: .seconds(1)) { (try? await h.send("POST", "/v1/responses", body: Self.request, headers: bearer).status) == 401 })
             #expect(try await h.send("POST", "/v1/responses", body: Self.request, headers: [HTTPHeader("Authorization", "Bearer \(other)")]).status == 200)
         }
@@ -48,9 +48,9 @@ import SwitchboardTestSupport
         #expect(open.check(authorization: nil, remote: try SocketAddress(ipAddress: "192.0.2.7", port: 1)) == .allowed)
     }
 
-    @Test func serveRefusesANonLoopbackAddressWithoutKeys() throws {
+    @Test func serveRefusesANonLoopbackAddressWithoutKeys() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-serve-\(UUID().uuidString)")
-        let result = try CLI.run(["serve", "--host", "0.0.0.0", "--port", "0"], dataDirectory: directory)
+        let result = try await CLI.run(["serve", "--host", "0.0.0.0", "--port", "0"], dataDirectory: directory)
         #expect(result.status == 1)
         #expect(result.stderr.contains("keys create"))
         #expect(result.stderr.contains("--allow-unauthenticated"))
@@ -69,7 +69,7 @@ import SwitchboardTestSupport
                 }
             }
             try remember()
-            let key = try CLI.run(["keys", "create"], dataDirectory: h.dataDirectory).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let key = try await CLI.run(["keys", "create"], dataDirectory: h.dataDirectory).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             secrets.insert(key)
             let bearer = [HTTPHeader("Authorization", "Bearer \(key)")]
             #expect(await eventually(timeout: .seconds(1)) { h.gateway.access.hasKeys })
@@ -87,7 +87,7 @@ import SwitchboardTestSupport
             var printed = h.logs.all.map(\.line).joined(separator: "\n")
             printed += String(decoding: try await h.send("GET", "/metrics", headers: bearer).body, as: UTF8.self)
             for arguments in [["accounts", "list"], ["accounts", "list", "--json"], ["accounts", "show", "one@example.com", "--json"], ["events"], ["keys", "list"]] {
-                let result = try CLI.run(arguments, dataDirectory: h.dataDirectory)
+                let result = try await CLI.run(arguments, dataDirectory: h.dataDirectory)
                 printed += result.stdout + result.stderr
             }
             var stored = Data()

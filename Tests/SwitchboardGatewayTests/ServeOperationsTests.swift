@@ -14,11 +14,11 @@ import SwitchboardUpstream
     func importAccount(_ mock: MockUpstream, _ email: String) async throws {
         let auth = FileManager.default.temporaryDirectory.appendingPathComponent("auth-\(UUID().uuidString).json")
         try JSONEncoder().encode(try mock.createAccount(email: email)).write(to: auth)
-        #expect(try await CLI.runDetached(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
+        #expect(try await CLI.run(["accounts", "import", auth.path], dataDirectory: directory).status == 0)
     }
 
     @Test func theVersionIsTheSameInVersionHealthAndTheFirstLogLine() async throws {
-        let printed = try await CLI.runDetached(["--version"], dataDirectory: directory)
+        let printed = try await CLI.run(["--version"], dataDirectory: directory)
         let version = printed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(printed.status == 0)
         let committed = try String(contentsOf: CLI.repository.appendingPathComponent("VERSION"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

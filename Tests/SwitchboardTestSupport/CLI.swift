@@ -14,7 +14,14 @@ public enum CLI {
         return executable.deletingLastPathComponent().appendingPathComponent("switchboard")
     }
 
-    public static func run(_ arguments: [String], dataDirectory: URL, environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    /// Runs the command and waits for it on a thread of its own: a test must not hold one of the few
+    /// cooperative threads while a child process talks to the in-process gateway and mock, which need them
+    /// (with two cores, two such waits at once deadlocked the suite).
+    public static func run(_ arguments: [String], dataDirectory: URL, environment: [String: String] = [:], stdin: String? = nil) async throws -> Result {
+        try await onOwnThread { try runBlocking(arguments, dataDirectory: dataDirectory, environment: environment, stdin: stdin) }
+    }
+
+    private static func runBlocking(_ arguments: [String], dataDirectory: URL, environment extra: [String: String], stdin: String?) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments + ["--data-dir", dataDirectory.path]
@@ -44,12 +51,6 @@ extension CLI {
 }
 
 extension CLI {
-    /// `run` on a thread of its own. A test that waits for a child process must not hold one of the few
-    /// cooperative threads: the in-process mock and gateway the child talks to (and every other test) need them.
-    public static func runDetached(_ arguments: [String], dataDirectory: URL, environment: [String: String] = [:]) async throws -> Result {
-        try await onOwnThread { try run(arguments, dataDirectory: dataDirectory, environment: environment) }
-    }
-
     public static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             Thread { continuation.resume(with: Swift.Result { try body() }) }.start()

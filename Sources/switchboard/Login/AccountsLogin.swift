@@ -79,7 +79,7 @@ struct AccountsLogin: AsyncParsableCommand {
         case .paused:
             print("note: \(account.id) is paused and stays out of rotation; `switchboard accounts resume \(account.id)` puts it back")
         case .rateLimited(let resetsAt):
-            print("note: \(account.id) is rate limited until \(ISO8601DateFormatter().string(from: resetsAt)); it comes back by itself")
+            print("note: \(account.id) is rate limited until \(Timestamp.string(resetsAt)); it comes back by itself")
         case .active: break
         }
     }

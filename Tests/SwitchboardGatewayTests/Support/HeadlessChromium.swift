@@ -48,8 +48,12 @@ enum HeadlessChromium {
             kill(pid, SIGKILL)
         }
         let reading = output.fileHandleForReading
-        let data = await Task.detached { reading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        // Read and wait on a thread of its own, never a cooperative one (the in-process gateway needs those).
+        let data = try await CLI.onOwnThread {
+            let data = reading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
+        }
         watchdog.cancel()
         guard process.terminationStatus == 0 else { throw Failure(description: "chromium exited with \(process.terminationStatus)") }
         return String(decoding: data, as: UTF8.self)
