@@ -25,10 +25,6 @@ public enum ObservedCredential: Sendable, Equatable, CustomStringConvertible {
     /// A usage, responses or stream call: the access token that was sent.
     case accessToken(CredentialFingerprint)
 
-    public var fingerprint: CredentialFingerprint {
-        switch self { case .refreshToken(let f), .accessToken(let f): f }
-    }
-
     public var description: String {
         switch self {
         case .refreshToken(let f): "refresh token \(f.short)"

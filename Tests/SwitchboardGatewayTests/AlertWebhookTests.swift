@@ -9,23 +9,16 @@ import SwitchboardTestSupport
 /// One deactivation, one webhook call: the operator hears about an incident once, not per request.
 @Suite struct AlertWebhookTests {
     @Test func aDeactivationPostsOneWebhookEventWithoutTokens() async throws {
-        let received = Mutex<[Data]>([])
-        try await withTestServer({ router in
-            router.post("/hook") { request, _ -> HTTPResponse.Status in
-                let body = try await request.body.collect(upTo: 1 << 20)
-                received.withLock { $0.append(Data(buffer: body)) }
-                return .noContent
-            }
-        }) { sink in
+        try await withWebhookSink { hook, received in
             try await GatewayHarness.with(
-                emails: ["one@example.com"], startExpired: true, configure: { $0.alertWebhookURL = sink + "/hook" },
+                emails: ["one@example.com"], startExpired: true, configure: { $0.alertWebhookURL = hook },
                 prepare: { try $0.scriptRefresh("one@example.com", then: .error(code: "account_suspended", status: 401)) }) { h in
                 for _ in 0..<20 { _ = try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#) }
-                #expect(await eventually { received.withLock { $0.count } >= 1 })
+                #expect(await eventually { received.events.count >= 1 })
                 // The call is made per deactivation transition, and there is exactly one of those.
                 #expect(try h.store.events(accountID: h.id("one@example.com")).filter { $0.toStatus == "deactivated" }.count == 1)
                 #expect(h.logs.count("account deactivated", level: .warning) == 1)
-                let events = received.withLock { $0 }
+                let events = received.events
                 #expect(events.count == 1)
                 let event = try #require(events.first.flatMap { JSONValue(parsing: $0) })
                 #expect(event["event"] == "account_deactivated")

@@ -37,15 +37,7 @@ import SwitchboardUpstream
     }
 
     @Test func sighupReloadsTheLogLevelAndTheWebhookFromTheEnvironmentFileWithoutDroppingAStream() async throws {
-        let received = Mutex<[Data]>([])
-        try await withTestServer({ router in
-            router.post("/hook") { request, _ -> HTTPResponse.Status in
-                let body = try await request.body.collect(upTo: 1 << 20)
-                received.withLock { $0.append(Data(buffer: body)) }
-                return .noContent
-            }
-        }) { sink in
-            let hookURL = sink + "/hook"
+        try await withWebhookSink { hookURL, received in
 
             var mockConfiguration = MockUpstream.Configuration()
             mockConfiguration.stream = StreamShape(deltaCount: 20, eventDelayMilliseconds: 40)
@@ -93,8 +85,8 @@ import SwitchboardUpstream
                     guard case .http(200, _) = await GatewayHarness.transport.outcome(of: plain) else { Issue.record("request failed"); return }
                     try mock.scriptResponses("one@example.com", then: .status(403, code: "account_deactivated"))
                     _ = await GatewayHarness.transport.outcome(of: plain)
-                    #expect(await eventually(timeout: .seconds(10)) { received.withLock { $0.count } == 1 })
-                    #expect(received.withLock { $0.first.flatMap { JSONValue(parsing: $0) }?["event"] } == "account_deactivated")
+                    #expect(await eventually(timeout: .seconds(10)) { received.events.count == 1 })
+                    #expect(received.events.first.flatMap { JSONValue(parsing: $0) }?["event"] == "account_deactivated")
                     #expect(await eventually { server.lines.contains { $0["message"] == "account deactivated" } }, "warnings are still logged")
                     #expect(requestLines() == before, "the request lines (info) must stop after the reload to warning")
                 }

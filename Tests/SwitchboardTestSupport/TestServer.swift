@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import Synchronization
@@ -31,3 +32,22 @@ public func withTestServer<T: Sendable>(
 }
 
 public enum TestServerError: Error { case didNotStart }
+
+/// The bodies a webhook receiver was sent, in order.
+public final class WebhookSink: Sendable {
+    private let received = Mutex<[Data]>([])
+    public var events: [Data] { received.withLock { $0 } }
+    fileprivate func append(_ body: Data) { received.withLock { $0.append(body) } }
+}
+
+/// A webhook receiver on loopback (`POST /hook`, answered 204), for the gateway's alerts: `body` gets its
+/// URL and what it received; the receiver has stopped (awaited) when this returns or throws.
+public func withWebhookSink<T: Sendable>(_ body: (_ url: String, _ sink: WebhookSink) async throws -> T) async throws -> T {
+    let sink = WebhookSink()
+    return try await withTestServer({ router in
+        router.post("/hook") { request, _ -> HTTPResponse.Status in
+            sink.append(Data(buffer: try await request.body.collect(upTo: 1 << 20)))
+            return .noContent
+        }
+    }) { base in try await body(base + "/hook", sink) }
+}
