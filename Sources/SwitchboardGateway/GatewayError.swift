@@ -77,6 +77,10 @@ public struct GatewayError: Error, HTTPResponseError, CustomStringConvertible {
         GatewayError(status: .unsupportedMediaType, type: "invalid_request_error", code: "unsupported_content_encoding", message: "Content-Encoding \(encoding) is not supported: send the request body uncompressed.")
     }
 
+    public static func webSocketNotServed(_ path: String, socketPaths: [String]) -> GatewayError {
+        GatewayError(status: HTTPResponse.Status(code: 426, reasonPhrase: "Upgrade Required"), type: "invalid_request_error", code: "websocket_not_served", message: "\(path) does not take a WebSocket upgrade (only \(socketPaths.joined(separator: " and ")) do): send it as a plain HTTP request.")
+    }
+
     public static func serverBusy(limit: Int) -> GatewayError {
         GatewayError(status: .serviceUnavailable, type: "service_unavailable", code: "server_busy", message: "The gateway has \(limit) connections open, its limit (SWITCHBOARD_MAX_CONNECTIONS); try again shortly.", retryAfterSeconds: 1)
     }

@@ -108,4 +108,24 @@ import SwitchboardUpstream
         #expect(ForwardedHeaders.stickyKey(headers: [HTTPField.Name("conversation_id")!: "c"], promptCacheKey: "p") == "conversation_id:c")
         #expect(ForwardedHeaders.stickyKey(headers: [HTTPField.Name("x-codex-turn-state")!: "x"], promptCacheKey: "p") == "prompt_cache_key:p")
     }
+
+    /// Codex falls back to HTTP at once on a 426; a 404/405 would cost it five reconnects first.
+    @Test func anUpgradeOnAnyOtherRouteIs426AndTheSocketRoutesStillUpgrade() async throws {
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            for path in ["/v1/chat/completions", "/v1/models", "/nowhere", "/backend-api/codex/responses/compact"] {
+                let connection = try RawConnection(port: h.running.port)
+                defer { connection.close() }
+                connection.send("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                #expect(await connection.readToEnd(), "\(path)")
+                let answer = String(decoding: connection.received, as: UTF8.self)
+                #expect(answer.hasPrefix("HTTP/1.1 426"), "\(path): \(answer.prefix(80))")
+                #expect(answer.contains("\"code\":\"websocket_not_served\""), "\(path)")
+            }
+            let socket = try RawConnection(port: h.running.port)
+            defer { socket.close() }
+            socket.send("GET /backend-api/codex/responses?x=1 HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+            #expect(await socket.read { $0.contains("\r\n\r\n") })
+            #expect(String(decoding: socket.received, as: UTF8.self).hasPrefix("HTTP/1.1 101"))
+        }
+    }
 }

@@ -39,6 +39,7 @@ struct GatewayHTTPChannel: HTTPChannelHandler {
             // HTTP/1.0 needs the protocol version, which ends at the HTTPTypes conversion: sits right after the decoder.
             let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try channel.pipeline.syncOperations.addHandler(HTTP10Handler(), position: .after(decoder))
+            try channel.pipeline.syncOperations.addHandler(UpgradeRequiredHandler(socketPaths: Set(SocketRoute.allCases.map(\.rawValue))), position: .after(decoder))
             try channel.pipeline.syncOperations.addHandler(FirstHeadTimeout(timeout: clientTimeout), position: .after(decoder))
             return value
         }
