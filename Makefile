@@ -2,7 +2,7 @@
 SWIFT ?= swift
 CONFIGURATION ?= debug
 BIN = .build/$(CONFIGURATION)/switchboard
-SYSTEM_PACKAGES = libsqlite3-dev libcurl4-openssl-dev
+SYSTEM_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libzstd-dev
 # For the status page's real-browser test (DashboardBrowserTests); CI installs it, `make test` runs it when present.
 BROWSER_PACKAGES = chromium
 

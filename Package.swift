@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         // The server's channel handlers (protocol hardening) work on NIO's HTTP parts; Hummingbird brings both.
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // gzip/deflate request bodies (zlib); zstd ones go through the system libzstd (CZstd).
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         // Benchmark tools only (bench/): the load generator's HTTP client and latency histograms.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
@@ -59,13 +61,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The system libzstd (zstd request bodies; Codex compresses bodies for a provider named `openai`).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Chat Completions <-> Responses translation: pure functions, no I/O.
         .target(name: "SwitchboardChat", dependencies: ["SwitchboardCore"]),
         // The server: routes, proxy + failover, credentials, background services, metrics.
         .target(
             name: "SwitchboardGateway",
             dependencies: [
-                "SwitchboardCore", "SwitchboardStore", "SwitchboardUpstream", "SwitchboardChat",
+                "SwitchboardCore", "SwitchboardStore", "SwitchboardUpstream", "SwitchboardChat", "CZstd",
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -164,6 +169,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                "CZstd",
             ]
         ),
         // The `switchboard` binary as the operator runs it: admin commands, login flows, `serve`.

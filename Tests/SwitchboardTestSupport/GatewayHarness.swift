@@ -132,17 +132,26 @@ public final class GatewayHarness: Sendable {
 
     /// Sends a request and collects the whole answer.
     public func send(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> TestResponse {
-        let response = try await open(method, path, body: body, headers: headers)
+        try await send(method, path, bytes: body.map { Array($0.utf8) }, headers: headers)
+    }
+
+    /// The same, with a body of raw bytes (a compressed one, say).
+    public func send(_ method: String = "POST", _ path: String, bytes: [UInt8]?, headers: [HTTPHeader] = []) async throws -> TestResponse {
+        let response = try await open(method, path, bytes: bytes, headers: headers)
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return TestResponse(status: response.status, headers: response.headers, body: Data(bytes))
     }
 
     /// Sends a request and returns as soon as the head arrives; the body streams.
     public func open(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> UpstreamResponse {
+        try await open(method, path, bytes: body.map { Array($0.utf8) }, headers: headers)
+    }
+
+    public func open(_ method: String = "POST", _ path: String, bytes: [UInt8]?, headers: [HTTPHeader] = []) async throws -> UpstreamResponse {
         var all = headers
-        if body != nil { all.append(HTTPHeader("Content-Type", "application/json")) }
+        if bytes != nil { all.append(HTTPHeader("Content-Type", "application/json")) }
         let request = UpstreamRequest(
-            method: method, url: running.baseURL + path, headers: all, body: body.map { Array($0.utf8) },
+            method: method, url: running.baseURL + path, headers: all, body: bytes,
             timeouts: .streaming(idle: .seconds(20)))
         return try await Self.transport.send(request)
     }

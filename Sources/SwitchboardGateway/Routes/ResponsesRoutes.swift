@@ -71,39 +71,6 @@ struct ResponsesRoutes: Sendable {
     }
 }
 
-/// Reading a request body within the configured limit.
-enum RequestBody {
-    static func read(_ request: Request, limit: Int) async throws -> Data {
-        // Bodies are parsed and rewritten, so a compressed one could be neither read nor forwarded as it is.
-        if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
-            throw GatewayError.unsupportedContentEncoding(encoding)
-        }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw GatewayError.payloadTooLarge(limit: limit) }
-        do {
-            var buffer = try await request.body.collect(upTo: limit)
-            return buffer.readData(length: buffer.readableBytes) ?? Data()
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw GatewayError.payloadTooLarge(limit: limit)
-        }
-    }
-}
-
-extension RequestBody {
-    /// The body as JSON, read with a bound on its number of values (`Defaults.maxBodyJSONValues`).
-    static func json(_ body: Data) throws(GatewayError) -> JSONValue {
-        do {
-            return try JSONValue.parse(body, maximumValues: Defaults.maxBodyJSONValues)
-        } catch {
-            switch error {
-            case .invalid:
-                throw .badRequest("The request body is not valid JSON.")
-            case .tooManyValues(let limit):
-                throw GatewayError(status: .contentTooLarge, type: "invalid_request_error", code: "request_too_large", message: "The request body holds more than \(limit) JSON values.")
-            }
-        }
-    }
-}
-
 /// JSON answers.
 enum JSONResponse {
     static func ok(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

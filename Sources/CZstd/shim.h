@@ -1,0 +1,2 @@
+/* The system libzstd (Debian's libzstd-dev): decodes `Content-Encoding: zstd` request bodies. */
+#include <zstd.h>
