@@ -19,6 +19,7 @@ extension MockRoutes {
         var behaviour: ResponsesBehaviour
         var shape: StreamShape
         var usage: MockUsageReport
+        var model: String
     }
 
     func responses(_ request: Request) async throws -> Response {
@@ -29,23 +30,28 @@ extension MockRoutes {
             $0.authenticate(authorization: authorization, accountHeader: accountHeader, counter: \.responsesCalls, now: Date())
         }
         guard case .valid(let index) = check else { return DeniedBearer(check: check).response }
+        // A turn state means something only to the account that issued it (`x-codex-turn-state` below).
+        if let turnState = request.headers[Self.turnState], !turnState.hasPrefix(Self.turnStatePrefix(index)) {
+            return .json(400, MockErrorBody.detail("Invalid x-codex-turn-state: it was issued for another account."))
+        }
 
         let json = body.withUnsafeReadableBytes { try? JSONSerialization.jsonObject(with: Data($0)) } as? [String: Any]
         guard let json else { return .json(400, MockErrorBody.detail("Invalid JSON body.")) }
         if let rejection = Self.rejection(of: json) { return .json(400, MockErrorBody.detail(rejection)) }
         let text = String(buffer: body)
         state.withLock { $0.received(text) }
+        let model = json["model"] as? String ?? "gpt-5.1-codex"
 
         guard let turn = state.withLock({ state -> Turn? in
             guard state.accounts.indices.contains(index) else { return nil }
             let account = state.accounts[index]
             return Turn(
                 index: index, generation: state.generation, email: account.email, plan: account.plan,
-                behaviour: state.accounts[index].responsesScript.next(), shape: state.streamShape(of: index), usage: account.usage
+                behaviour: state.accounts[index].responsesScript.next(), shape: state.streamShape(of: index), usage: account.usage,
+                model: model
             )
         }) else { return DeniedBearer(check: .unknown).response }
 
-        let model = json["model"] as? String ?? "gpt-5.1-codex"
         var events = ResponseEvents(model: model, inputTokens: max(1, body.readableBytes / 4), createdAt: Int(Date().timeIntervalSince1970))
         switch turn.behaviour {
         case .ok where Self.asksForCompaction(json):
@@ -129,11 +135,17 @@ extension MockRoutes {
             Self.secondaryWindowMinutes: String(usage.secondaryWindowSeconds / 60),
             Self.primaryResetAfterSeconds: String(usage.primaryResetAfterSeconds),
             Self.secondaryResetAfterSeconds: String(usage.secondaryResetAfterSeconds),
+            Self.openAIModel: turn.model,
+            Self.turnState: Self.turnStatePrefix(turn.index) + UUID().uuidString.prefix(8).lowercased(),
         ]
         let plan = ResponseStream(events: events, ending: ending, delayMilliseconds: turn.shape.eventDelayMilliseconds)
         return Response(status: .ok, headers: headers, body: plan.body(state: state, account: turn.index, generation: turn.generation))
     }
 
+    static let openAIModel = HeaderName("openai-model")!
+    static let turnState = HeaderName("x-codex-turn-state")!
+    /// Turn states name the account they were issued for, so a foreign one can be refused.
+    static func turnStatePrefix(_ index: Int) -> String { "ts.\(index)." }
     static let primaryUsedPercent = HeaderName("x-codex-primary-used-percent")!
     static let secondaryUsedPercent = HeaderName("x-codex-secondary-used-percent")!
     static let primaryWindowMinutes = HeaderName("x-codex-primary-window-minutes")!

@@ -38,6 +38,10 @@ public enum Defaults {
     public static let stickyTTL: TimeInterval = 30 * 60
     /// Session keys remembered at most; beyond it the least recently used are forgotten.
     public static let maxStickyKeys = 100_000
+    /// Turn states (`x-codex-turn-state`) whose issuing account is remembered, and for how long: a turn
+    /// state lives one turn (a few tool calls), so an hour is generous.
+    public static let maxTurnStates = 10_000
+    public static let turnStateTTL: TimeInterval = 60 * 60
     /// Pending connections the listening socket queues (Hummingbird's default is 256; a burst of more
     /// simultaneous connects would overflow it and cost those clients a one-second SYN retry).
     /// The kernel caps it at net.core.somaxconn.

@@ -1,13 +1,13 @@
 import DequeModule
 import Foundation
 
-/// Session key → account, each entry living `ttl` after its last use, at most `limit` entries.
+/// Session key (or turn state) → account, each entry living `ttl` after its last use, at most `limit` entries.
 ///
 /// Eviction is amortised O(1) per insert: `order` holds every key once, roughly least recently used
 /// first, with the expiry it had when queued. A front key used since then goes to the back instead of
 /// being evicted, so no live key is dropped before the table is over its limit, and no operation
 /// ever walks or sorts the whole table while the balancer's lock is held.
-struct StickyTable {
+public struct StickyTable: Sendable {
     private struct Entry {
         var account: String
         var expires: Date
@@ -18,22 +18,22 @@ struct StickyTable {
     let ttl: TimeInterval
     let limit: Int
 
-    init(ttl: TimeInterval, limit: Int) {
+    public init(ttl: TimeInterval, limit: Int) {
         self.ttl = ttl
         self.limit = max(1, limit)
     }
 
-    var count: Int { entries.count }
+    public var count: Int { entries.count }
 
     /// The account for `key` if its entry is still live; a hit extends the entry's life.
-    mutating func account(for key: String, now: Date) -> String? {
+    public mutating func account(for key: String, now: Date) -> String? {
         guard let entry = entries[key], entry.expires > now else { return nil }
         entries[key]?.expires = now.addingTimeInterval(ttl)
         return entry.account
     }
 
     /// Binds `key` to `account` for `ttl`, then evicts what expired or exceeds the limit.
-    mutating func bind(_ key: String, to account: String, now: Date) {
+    public mutating func bind(_ key: String, to account: String, now: Date) {
         let expires = now.addingTimeInterval(ttl)
         if entries.updateValue(Entry(account: account, expires: expires), forKey: key) == nil {
             order.append((key, expires))

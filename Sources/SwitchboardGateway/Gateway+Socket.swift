@@ -6,7 +6,6 @@ import SwitchboardCore
 extension Gateway {
     /// The HTTP/1 server: WebSocket upgrade of the responses routes, and the protocol hardening (`GatewayHTTPChannel`).
     func server() -> HTTPServerBuilder {
-        let proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, logger: logger)
         let routes = ResponsesSocketRoutes(proxy: proxy, access: access, requestLog: requestLog, maxMessageBytes: configuration.maxBodyBytes, logger: logger)
         // One frame may carry a whole message (Codex does not fragment), so frames get the body limit too.
         let ws = WebSocketServerConfiguration(

@@ -18,6 +18,8 @@ public final class Gateway: Sendable {
     public let requestLog: RequestLog
     let transport: any HTTPTransport
     let clients: UpstreamClients
+    /// The one proxy the HTTP routes and the sockets share (it remembers which account issued each turn state).
+    let proxy: ResponsesProxy
     let logger: Logger
     let drain = ShutdownDrain()
 
@@ -46,6 +48,7 @@ public final class Gateway: Sendable {
         let alerter = Alerter(logger: logger, webhookURL: configuration.alertWebhookURL, transport: transport)
         pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger)
         credentials = Credentials(pool: pool, tokenClient: clients.token, logger: logger)
+        proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, turnStates: TurnStates(), logger: logger)
         access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
         requestLog = RequestLog(accounting: try KeyAccounting(store: store), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
         try pool.reload()
@@ -65,7 +68,6 @@ public final class Gateway: Sendable {
 
     /// Every HTTP route, once (the WebSocket upgrades of the responses routes are in `server()`).
     func routeTable() -> [GatewayRoute] {
-        let proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, logger: logger)
         let responses = ResponsesRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain, limits: requestLog.accounting)
         let chat = ChatRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes, drain: drain, limits: requestLog.accounting)
         let compaction = CompactionRoutes(proxy: proxy, maxBodyBytes: configuration.maxBodyBytes)

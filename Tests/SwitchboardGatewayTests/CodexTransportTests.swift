@@ -128,4 +128,31 @@ import SwitchboardUpstream
             #expect(String(decoding: socket.received, as: UTF8.self).hasPrefix("HTTP/1.1 101"))
         }
     }
+
+    /// A turn state lives within one turn on one account: echoed to the account that issued it, never sent to another.
+    @Test func aTurnStateGoesOnlyToItsIssuerAndIsDroppedWhenTheTurnMovesToAnotherAccount() async throws {
+        try await GatewayHarness.with(emails: ["one@example.com", "two@example.com"]) { h in
+            let session = HTTPHeader("session-id", "turn-state-session")
+            let first = try await h.send("POST", "/backend-api/codex/responses", body: GatewayHarness.codexBody, headers: [session])
+            let state = try #require(first.header("x-codex-turn-state"))
+            let issuer = first.text.contains("one@example.com") ? "one@example.com" : "two@example.com"
+            let other = issuer == "one@example.com" ? "two@example.com" : "one@example.com"
+            // The mock refuses a state issued for another account (400), as the backend would.
+            let echoed = try await h.send("POST", "/backend-api/codex/responses", body: GatewayHarness.codexBody, headers: [session, HTTPHeader("x-codex-turn-state", state)])
+            #expect(echoed.status == 200)
+            #expect(echoed.text.contains(issuer))
+            try h.mock.scriptResponses(issuer, then: .usageLimitReached(resetsInSeconds: 600))
+            let moved = try await h.send("POST", "/backend-api/codex/responses", body: GatewayHarness.codexBody, headers: [session, HTTPHeader("x-codex-turn-state", state)])
+            #expect(moved.status == 200, "\(moved.text.prefix(200))")
+            #expect(moved.text.contains(other))
+        }
+    }
+
+    @Test func aTurnStateOfUnknownIssuerGoesToTheFirstAccountTriedOnly() {
+        let states = TurnStates()
+        let headers = [HTTPHeader("session-id", "s"), HTTPHeader("X-Codex-Turn-State", "ts.unknown")]
+        #expect(states.headers(headers, for: "a", firstTried: "a").map(\.name) == ["session-id", "X-Codex-Turn-State"])
+        #expect(states.headers(headers, for: "b", firstTried: "a").map(\.name) == ["session-id"])
+        #expect(states.headers([HTTPHeader("session-id", "s")], for: "b", firstTried: "a").count == 1)
+    }
 }

@@ -14,7 +14,7 @@ import SwitchboardUpstream
         try await GatewayHarness.with(emails: ["one@example.com"]) { h in
             let turn = Box<[JSONValue]>([])
             try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")]))) }
-            let messages = turn.get
+            let messages = turn.get.upstreamEvents
             #expect(messages.types.first == "response.created")
             #expect(messages.types.last == "response.completed")
             #expect(messages.types.contains("response.output_item.done"))
@@ -196,6 +196,50 @@ import SwitchboardUpstream
             #expect(metrics.contains(#"switchboard_websocket_turns_total{route="/backend-api/codex/responses",outcome="prewarm"}"#))
             #expect(metrics.contains("switchboard_websocket_connections_total"))
             #expect(metrics.contains(#"route="ws:/backend-api/codex/responses""#))
+        }
+    }
+
+    /// Before a turn's events, what the HTTP upstream said in headers comes as the messages the
+    /// WebSocket backend would send: the model and turn state, then the account's rate limits.
+    @Test func eachTurnStartsWithItsMetadataAndRateLimitsMessages() async throws {
+        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+            let usage = MockUsageReport(primaryUsedPercent: 37, secondaryUsedPercent: 12)
+            try h.mock.setUsage(usage, for: "one@example.com")
+            let turn = Box<[JSONValue]>([])
+            try await SocketSession.run(h) { socket in turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")]))) }
+            let messages = turn.get
+            #expect(Array(messages.types.prefix(3)) == ["codex.response.metadata", "codex.rate_limits", "response.created"])
+            let metadata = messages[0]["headers"]
+            #expect(metadata?["openai-model"] == "gpt-5.1-codex")
+            #expect(metadata?["x-codex-turn-state"]?.stringValue?.isEmpty == false)
+            let limits = messages[1]
+            #expect(limits["rate_limits"]?["primary"]?["used_percent"]?.doubleValue == Double(usage.primaryUsedPercent))
+            #expect(limits["rate_limits"]?["primary"]?["window_minutes"]?.doubleValue == Double(usage.primaryWindowSeconds / 60))
+            #expect(limits["rate_limits"]?["secondary"]?["reset_at"]?.doubleValue != nil)
+            #expect(limits["rate_limits"]?["allowed"] == true)
+        }
+    }
+
+    /// Over a socket Codex echoes the turn state in `client_metadata`; it goes upstream as the header,
+    /// and only to the account that issued it.
+    @Test func aTurnStateInClientMetadataGoesUpstreamOnlyToItsIssuer() async throws {
+        try await GatewayHarness.with(emails: ["one@example.com", "two@example.com"]) { h in
+            let turns = Box<[[JSONValue]]>([])
+            try await SocketSession.run(h, headers: [HTTPField.Name("session-id")!: "ws-turn-state"]) { socket in
+                let first = try await socket.turn(SocketSession.create([SocketSession.user("first")]))
+                let state = first.first?["headers"]?["x-codex-turn-state"] ?? .null
+                let again = try await socket.turn(SocketSession.create([SocketSession.user("again")], ["client_metadata": ["x-codex-turn-state": state]]))
+                let issuer = first.text.contains("one@example.com") ? "one@example.com" : "two@example.com"
+                try h.mock.scriptResponses(issuer, then: .usageLimitReached(resetsInSeconds: 600))
+                let moved = try await socket.turn(SocketSession.create([SocketSession.user("moved")], ["client_metadata": ["x-codex-turn-state": state]]))
+                turns.set([first, again, moved])
+            }
+            let (first, again, moved) = (turns.get[0], turns.get[1], turns.get[2])
+            // The mock refuses a state issued for another account, so completing proves where it went.
+            #expect(again.types.last == "response.completed")
+            #expect(again.text == first.text)
+            #expect(moved.types.last == "response.completed", "\(moved.last ?? .null)")
+            #expect(moved.text != first.text)
         }
     }
 }

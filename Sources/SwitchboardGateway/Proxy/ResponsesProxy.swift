@@ -24,6 +24,7 @@ struct ResponsesProxy: Sendable {
     let pool: AccountPool
     let credentials: Credentials
     let client: ResponsesClient
+    let turnStates: TurnStates
     let logger: Logger
 
     func open(body: Data, headers: [HTTPHeader], stickyKey: String?, trace: RequestTrace, excluding: Set<String> = []) async throws(GatewayError) -> OpenedStream {
@@ -31,15 +32,18 @@ struct ResponsesProxy: Sendable {
         var lastProblem: String?
         var retriedStale = false
         var attempts = 0
+        var firstTried: String?
         while attempts < Defaults.maxAttempts, let id = pool.pick(key: stickyKey, excluding: tried), let account = pool.account(id) {
             attempts += 1
+            if firstTried == nil { firstTried = id }
+            let attemptHeaders = turnStates.headers(headers, for: id, firstTried: firstTried ?? id)
             trace.update { $0.account = id; $0.attempts += 1 }
             var sentAt = ContinuousClock.now
             let answer: AuthorizedAnswer<UpstreamResponse>
             do {
                 answer = try await credentials.withAuthRetry(id, endpoint: .responses, source: .responses) { token throws(UpstreamCallError) in
                     sentAt = ContinuousClock.now
-                    return try await client.stream(body: body, accessToken: token, accountID: account.chatgptAccountID, headers: headers)
+                    return try await client.stream(body: body, accessToken: token, accountID: account.chatgptAccountID, headers: attemptHeaders)
                 }
             } catch {
                 tried.insert(id)
@@ -52,6 +56,7 @@ struct ResponsesProxy: Sendable {
             switch answer.result {
             case .success(let response):
                 pool.served(id)
+                turnStates.record(response, account: id)
                 return OpenedStream(accountID: id, response: response, sentAt: sentAt, credential: answer.token.credential)
             case .failure(let failed):
                 rejection = failed

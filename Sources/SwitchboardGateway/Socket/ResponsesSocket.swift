@@ -11,7 +11,7 @@ import SwitchboardUpstream
 final class ResponsesSocket: Sendable {
     let route: SocketRoute
     let proxy: ResponsesProxy
-    /// The handshake's headers that go upstream with every turn.
+    /// The handshake's headers that go upstream with every turn (without its turn state).
     let forwardedHeaders: [HTTPHeader]
     /// The session key the handshake named (session-id, thread-id, …), if any.
     let sessionKey: String?
@@ -21,13 +21,16 @@ final class ResponsesSocket: Sendable {
     private let conversation = Mutex(SocketConversation())
     /// Fixed by the first turn, so every turn of the socket lands on the same account while it stays usable.
     private let stickyKey = Mutex<String?>(nil)
+    /// The turn state the handshake carried (a reconnect within a turn): it belongs to the first turn only.
+    private let handshakeTurnState: Mutex<String?>
     private let slot = TurnSlot()
 
     init(route: SocketRoute, proxy: ResponsesProxy, forwardedHeaders: [HTTPHeader], sessionKey: String?, client: SocketClient, maxMessageBytes: Int, logger: Logger) {
         self.client = client
         self.route = route
         self.proxy = proxy
-        self.forwardedHeaders = forwardedHeaders
+        self.forwardedHeaders = forwardedHeaders.filter { $0.name.lowercased() != TurnStates.header }
+        handshakeTurnState = Mutex(forwardedHeaders.first { $0.name.lowercased() == TurnStates.header }?.value)
         self.sessionKey = sessionKey
         self.maxMessageBytes = maxMessageBytes
         self.logger = logger
@@ -103,7 +106,10 @@ final class ResponsesSocket: Sendable {
                 if key == nil { key = sessionKey ?? request["prompt_cache_key"]?.stringValue.map { "prompt_cache_key:\($0)" } ?? "socket:\(requestID)" }
                 return key
             }
-            let opened = try await proxy.open(body: body, headers: forwardedHeaders, stickyKey: key, trace: trace)
+            let opened = try await proxy.open(body: body, headers: turnHeaders(request), stickyKey: key, trace: trace)
+            for text in TurnPrelude.messages(opened.response, account: proxy.pool.account(opened.accountID), now: Date()) {
+                try await outbound.write(.text(text))
+            }
             var output: [JSONValue] = []
             let end = await UpstreamEvents(opened: opened, pool: proxy.pool, trace: trace).events { events in
                 for event in events {
@@ -122,6 +128,14 @@ final class ResponsesSocket: Sendable {
             }
             try? await outbound.write(.text(gatewayError.socketMessage))
         }
+    }
+
+    /// The headers of one turn: the handshake's, plus the turn state Codex echoes (in `client_metadata`
+    /// over a socket), or for the first turn the one the handshake carried.
+    private func turnHeaders(_ request: [String: JSONValue]) -> [HTTPHeader] {
+        let fromHandshake = handshakeTurnState.withLock { state in defer { state = nil }; return state }
+        guard let state = request["client_metadata"]?[TurnStates.header]?.stringValue ?? fromHandshake else { return forwardedHeaders }
+        return forwardedHeaders + [HTTPHeader(TurnStates.header, state)]
     }
 
     /// Remembers a completed response for the next turn; reports a broken stream as `response.failed`.

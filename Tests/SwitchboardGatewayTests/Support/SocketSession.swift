@@ -84,6 +84,8 @@ final class Box<Value: Sendable>: Sendable {
 }
 
 extension [JSONValue] {
+    /// The messages that relay upstream events (without the gateway's `codex.*` prelude).
+    var upstreamEvents: [JSONValue] { filter { !($0["type"]?.stringValue ?? "").hasPrefix("codex.") } }
     /// The `type` of each message.
     var types: [String] { map { $0["type"]?.stringValue ?? "?" } }
     /// The deltas of the turn, joined.
