@@ -57,3 +57,26 @@ def test_a_websocket_client_continues_with_previous_response_id(env: Env, mock: 
     sent = mock.received_responses()[-1]
     expect("what the upstream received for the incremental turn", [first_item, *output, second_item], sent["input"])
     expect_true("no previous_response_id went upstream", "previous_response_id" not in sent, sorted(sent))
+
+
+def test_codex_compacts_remotely_over_websocket(env: Env, mock: Mock, api_key: str, tmp_path: Path):
+    """A provider named `OpenAI` (exactly) makes Codex compact remotely (v2: a `compaction_trigger` item). The first
+    answer is a tool call, so the turn goes on; its usage is over the tiny auto-compact limit, so Codex
+    compacts before the follow-up and then continues from the compaction item."""
+    plan = json.dumps({"plan": [{"step": "say hello", "status": "completed"}]})
+    mock.script_all(next=[{"kind": "tool_calls", "calls": [{"name": "update_plan", "arguments": plan}]}], then={"kind": "ok"})
+    try:
+        config = websocket_config(env, name="OpenAI").replace(f'model = "{MODEL}"', f'model = "{MODEL}"\nmodel_auto_compact_token_limit = 1000', 1)
+        run = run_codex(env, api_key, tmp_path, config, "Make a one-step plan, then say hello.")
+    finally:
+        mock.reset_scripts()
+    expect(f"codex exec's exit code\n{run.transcript()}", 0, run.exit_code)
+    bodies = mock.received_responses()
+    triggers = [i for i, body in enumerate(bodies) if (body.get("input") or [{}])[-1].get("type") == "compaction_trigger"]
+    expect_true(f"Codex sent a v2 compaction through the gateway\n{run.transcript()}", len(triggers) >= 1, [b.get("input", [{}])[-1].get("type") for b in bodies])
+    later = bodies[triggers[-1] + 1:]
+    expect_true(
+        "the request after the compaction carries the compaction item",
+        any(item.get("type") == "compaction" for body in later for item in body.get("input", [])),
+        [[item.get("type") for item in body.get("input", [])] for body in later],
+    )
