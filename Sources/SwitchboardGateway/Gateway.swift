@@ -29,7 +29,11 @@ public final class Gateway: Sendable {
         let models: ModelsClient
     }
 
-    public init(configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, allowUnauthenticated: Bool = false, version: String = "dev", logger: Logger) throws {
+    /// `clock` is the time the status rules and the background services run on (tests pass one they advance).
+    public init(
+        configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, allowUnauthenticated: Bool = false,
+        version: String = "dev", clock: any GatewayClock = SystemClock(), logger: Logger
+    ) throws {
         GatewayMetrics.bootstrap()
         self.version = version
         self.configuration = configuration
@@ -38,13 +42,13 @@ public final class Gateway: Sendable {
         self.logger = logger
         clients = UpstreamClients(
             token: TokenClient(transport: transport, authBaseURL: configuration.authBaseURL, timeout: .seconds(Defaults.tokenCallTimeout)),
-            usage: UsageClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL),
+            usage: UsageClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL, now: { clock.now }),
             responses: ResponsesClient(
                 transport: transport, upstreamBaseURL: configuration.upstreamBaseURL,
                 idleTimeout: .seconds(configuration.streamIdleTimeout), firstByteTimeout: .seconds(configuration.firstByteTimeout)),
             models: ModelsClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL))
         let alerter = Alerter(logger: logger, webhookURL: configuration.alertWebhookURL, transport: transport)
-        pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger)
+        pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger, clock: clock)
         credentials = Credentials(pool: pool, tokenClient: clients.token, logger: logger)
         access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
         requestLog = RequestLog(accounting: try KeyAccounting(store: store), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)

@@ -74,6 +74,23 @@ import SwitchboardTestSupport
         }
     }
 
+    /// The cooldown ends on the gateway's clock: the account is back in rotation, and its next success
+    /// starts the doubling again.
+    @Test func aCooledDownAccountReturnsWhenItsCooldownEnds() async throws {
+        let clock = TestClock()
+        try await GatewayHarness.with(emails: ["one@example.com"], clock: clock) { h in
+            try h.mock.scriptResponses("one@example.com", [.detail(status: 401, message: "Unauthorized"), .detail(status: 401, message: "Unauthorized")], then: .ok)
+            #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
+            guard case .cooling(let until, _) = try h.status("one@example.com") else { Issue.record("not cooling: \(try h.status("one@example.com"))"); return }
+            clock.advance(by: until.timeIntervalSince(clock.now) - 1)
+            #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
+            clock.advance(by: 2)
+            #expect(await eventually { (try? h.status("one@example.com")) == .active })
+            #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 200)
+            #expect(await eventually { (try? h.store.find("one@example.com").lastCooldown) == nil })
+        }
+    }
+
     /// Access token valid, last refresh 9 days old, token endpoint hanging: requests are served at once
     /// and the background refresh is one token call, not one per request.
     @Test func aHungTokenEndpointDoesNotHoldRequestsOnAValidToken() async throws {

@@ -42,6 +42,20 @@ import SwitchboardTestSupport
         }
     }
 
+    /// The reset is judged on the gateway's clock: not a moment before it, and within a watcher tick after.
+    @Test func aRateLimitedAccountReturnsToRotationWhenItsResetPasses() async throws {
+        let clock = TestClock()
+        try await GatewayHarness.with(emails: ["one@example.com"], clock: clock) { h in
+            try h.mock.scriptResponses("one@example.com", [.usageLimitReached(resetsInSeconds: 600)], then: .ok)
+            #expect(try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#).status == 429)
+            clock.advance(by: 590)
+            #expect(try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#).status == 429)
+            clock.advance(by: 20)
+            #expect(await eventually { (try? h.status("one@example.com")) == .active })
+            #expect(try await h.send("POST", "/v1/responses", body: #"{"model":"gpt-5","input":"hi"}"#).status == 200)
+        }
+    }
+
     @Test func everyAccountRateLimitedAnswers429WithTheEarliestResetAndRetryAfter() async throws {
         try await GatewayHarness.with() { h in
             try h.mock.scriptResponses("one@example.com", then: .usageLimitReached(resetsInSeconds: 900))

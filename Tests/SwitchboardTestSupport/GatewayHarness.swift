@@ -18,6 +18,7 @@ public final class GatewayHarness: Sendable {
     public static let transport = CurlTransport()
 
     /// Starts a harness, runs `body` with it, and stops it (awaited) however `body` ends.
+    /// Pass a `TestClock` as `clock` to run the gateway's timed work (retries, polls, resets) when the test advances it.
     /// Script the mock in `prepare`, not in `body`, when the first usage poll must already see the script
     /// (it runs as soon as the gateway starts and may refresh an expired token).
     public static func with(
@@ -26,13 +27,14 @@ public final class GatewayHarness: Sendable {
         loggedInAgo: TimeInterval = 3600,
         startExpired: Bool = false,
         mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
+        clock: any GatewayClock = SystemClock(),
         configure: (inout Configuration) -> Void = { _ in },
         prepare: (MockUpstream) throws -> Void = { _ in },
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let harness = try await start(
             emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo, startExpired: startExpired,
-            mockConfiguration: mockConfiguration, configure: configure, prepare: prepare)
+            mockConfiguration: mockConfiguration, clock: clock, configure: configure, prepare: prepare)
         try await withTeardown { try await body(harness) } teardown: { await harness.stop() }
     }
 
@@ -43,6 +45,7 @@ public final class GatewayHarness: Sendable {
         loggedInAgo: TimeInterval = 3600,
         startExpired: Bool = false,
         mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
+        clock: any GatewayClock = SystemClock(),
         configure: (inout Configuration) -> Void = { _ in },
         prepare: (MockUpstream) throws -> Void = { _ in }
     ) async throws -> GatewayHarness {
@@ -52,7 +55,7 @@ public final class GatewayHarness: Sendable {
         do {
             return try await startGateway(
                 on: mock, directory: directory, emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo,
-                startExpired: startExpired, configure: configure, prepare: prepare)
+                startExpired: startExpired, clock: clock, configure: configure, prepare: prepare)
         } catch {
             // A harness that did not start leaves nothing running behind.
             await mock.stop()
@@ -63,7 +66,7 @@ public final class GatewayHarness: Sendable {
 
     private static func startGateway(
         on mock: MockUpstream, directory: URL, emails: [String], accessTokenLifetime: TimeInterval?, loggedInAgo: TimeInterval,
-        startExpired: Bool, configure: (inout Configuration) -> Void, prepare: (MockUpstream) throws -> Void
+        startExpired: Bool, clock: any GatewayClock, configure: (inout Configuration) -> Void, prepare: (MockUpstream) throws -> Void
     ) async throws -> GatewayHarness {
         var configuration = Configuration()
         configuration.dataDirectory = directory.path
@@ -87,7 +90,7 @@ public final class GatewayHarness: Sendable {
         try prepare(mock)
         let logs = LogCapture()
         let logger = Logger(label: "test") { _ in logs.handler() }
-        let gateway = try Gateway(configuration: configuration, store: store, transport: transport, logger: logger)
+        let gateway = try Gateway(configuration: configuration, store: store, transport: transport, clock: clock, logger: logger)
         let running = try await gateway.start()
         return GatewayHarness(mock: mock, store: store, gateway: gateway, running: running, dataDirectory: directory, logs: logs)
     }

@@ -30,7 +30,7 @@ struct ChatRoutes: Sendable {
                 }
                 if case .failed(let error, let failure) = end { throw GatewayError.upstreamFailure(error, failure) }
                 do throws(ChatUpstreamError) { return try collected.completion.finish() } catch {
-                    throw GatewayError.upstreamFailure(error.object, FailureCatalog.classify(streamError: error.object, now: Date()))
+                    throw GatewayError.upstreamFailure(error.object, FailureCatalog.classify(streamError: error.object, now: proxy.pool.clock.now))
                 }
             }
             return JSONResponse.ok(answer)
