@@ -55,7 +55,7 @@ public final class Gateway: Sendable {
         try pool.reload()
     }
 
-    public func router() -> Router<GatewayContext> {
+    func router() -> Router<GatewayContext> {
         let routes = routeTable()
         let table = RouteTable(routes)
         let router = Router(context: GatewayContext.self)
@@ -97,14 +97,22 @@ public final class Gateway: Sendable {
         ]
     }
 
-    /// The HTTP server and the background services, ready for one `ServiceGroup`.
-    public func services(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
-        let app = Application(
+    /// The HTTP application: the router behind the hardened HTTP/1 + WebSocket channel (`server()`).
+    /// `services` runs it; tests drive the same router in-process (HummingbirdTesting's `.test(.router)`).
+    public func application(
+        host: String = "127.0.0.1", port: Int = 0, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<GatewayContext>> {
+        Application(
             router: router(),
             server: server(),
             configuration: .init(address: .hostname(host, port: port), serverName: "switchboard", backlog: Defaults.listenBacklog),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
+    }
+
+    /// The HTTP server and the background services, ready for one `ServiceGroup`.
+    public func services(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        let app = application(host: host, port: port, onServerRunning: onServerRunning)
         // Services stop in reverse order: the drain first, the request-log writer last (after the server,
         // so the last requests' rows are written).
         return [

@@ -68,6 +68,21 @@ public final class GatewayHarness: Sendable {
         on mock: MockUpstream, directory: URL, emails: [String], accessTokenLifetime: TimeInterval?, loggedInAgo: TimeInterval,
         startExpired: Bool, clock: any GatewayClock, configure: (inout Configuration) -> Void, prepare: (MockUpstream) throws -> Void
     ) async throws -> GatewayHarness {
+        let (store, gateway, logs) = try assemble(
+            on: mock, directory: directory, emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo,
+            startExpired: startExpired, clock: clock, configure: configure)
+        // Scripts set before the gateway starts: its first usage poll may already refresh.
+        try prepare(mock)
+        let running = try await gateway.start()
+        return GatewayHarness(mock: mock, store: store, gateway: gateway, running: running, dataDirectory: directory, logs: logs)
+    }
+
+    /// A gateway, not started, over a new store in `directory` holding an account of `mock` for each of `emails`.
+    public static func assemble(
+        on mock: MockUpstream, directory: URL, emails: [String], accessTokenLifetime: TimeInterval? = nil, loggedInAgo: TimeInterval = 3600,
+        startExpired: Bool = false, allowUnauthenticated: Bool = false, clock: any GatewayClock = SystemClock(),
+        configure: (inout Configuration) -> Void = { _ in }
+    ) throws -> (store: AccountStore, gateway: Gateway, logs: LogCapture) {
         var configuration = Configuration()
         configuration.dataDirectory = directory.path
         configuration.upstreamBaseURL = mock.upstreamBaseURL
@@ -86,13 +101,11 @@ public final class GatewayHarness: Sendable {
             if startExpired { file.tokens.accessToken = Self.expired(file.tokens.accessToken) }
             _ = try store.importAccount(try SwitchboardCore.CodexAuthFile(data: JSONEncoder().encode(file)))
         }
-        // Scripts set before the gateway starts: its first usage poll may already refresh.
-        try prepare(mock)
         let logs = LogCapture()
         let logger = Logger(label: "test") { _ in logs.handler() }
-        let gateway = try Gateway(configuration: configuration, store: store, transport: transport, clock: clock, logger: logger)
-        let running = try await gateway.start()
-        return GatewayHarness(mock: mock, store: store, gateway: gateway, running: running, dataDirectory: directory, logs: logs)
+        let gateway = try Gateway(
+            configuration: configuration, store: store, transport: transport, allowUnauthenticated: allowUnauthenticated, clock: clock, logger: logger)
+        return (store, gateway, logs)
     }
 
     /// The same JWT with `exp` an hour in the past.
