@@ -51,7 +51,7 @@ public final class Gateway: Sendable {
         pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger, clock: clock)
         credentials = Credentials(pool: pool, tokenClient: clients.token, logger: logger)
         access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
-        requestLog = RequestLog(accounting: try KeyAccounting(store: store), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
+        requestLog = RequestLog(accounting: try KeyAccounting(store: store, clock: clock), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
         try pool.reload()
     }
 
