@@ -54,26 +54,51 @@ extension MockRoutes {
     private func usageBody(_ account: MockAccount, now: Date) -> String {
         let report = account.usage
         let nowSeconds = Int(now.timeIntervalSince1970)
-        func window(_ used: Double, _ length: Int, _ resetAfter: Int) -> [String: Any] {
-            ["used_percent": used, "limit_window_seconds": length, "reset_after_seconds": resetAfter, "reset_at": nowSeconds + resetAfter]
+        func window(_ used: Double, _ length: Int, _ resetAfter: Int) -> UsageBody.Window {
+            UsageBody.Window(usedPercent: used, limitWindowSeconds: length, resetAfterSeconds: resetAfter, resetAt: nowSeconds + resetAfter)
         }
         let limitReached = max(report.primaryUsedPercent, report.secondaryUsedPercent) >= 100
-        return JSONText.serialize([
-            "plan_type": account.plan,
-            "rate_limit": [
-                "allowed": !limitReached, "limit_reached": limitReached,
-                "primary_window": window(report.primaryUsedPercent, report.primaryWindowSeconds, report.primaryResetAfterSeconds),
-                "secondary_window": window(report.secondaryUsedPercent, report.secondaryWindowSeconds, report.secondaryResetAfterSeconds),
-            ],
-            "credits": ["has_credits": false, "unlimited": false, "balance": "0"],
-        ])
+        return JSONText.encode(UsageBody(
+            planType: account.plan,
+            rateLimit: UsageBody.RateLimit(
+                allowed: !limitReached, limitReached: limitReached,
+                primaryWindow: window(report.primaryUsedPercent, report.primaryWindowSeconds, report.primaryResetAfterSeconds),
+                secondaryWindow: window(report.secondaryUsedPercent, report.secondaryWindowSeconds, report.secondaryResetAfterSeconds)),
+            credits: UsageBody.Credits()))
+    }
+
+    /// The 200 body of `/wham/usage`.
+    private struct UsageBody: Encodable {
+        struct Window: Encodable {
+            let usedPercent: Double
+            let limitWindowSeconds: Int
+            let resetAfterSeconds: Int
+            let resetAt: Int
+        }
+
+        struct RateLimit: Encodable {
+            let allowed: Bool
+            let limitReached: Bool
+            let primaryWindow: Window
+            let secondaryWindow: Window
+        }
+
+        struct Credits: Encodable {
+            var hasCredits = false
+            var unlimited = false
+            var balance = "0"
+        }
+
+        let planType: String
+        let rateLimit: RateLimit
+        let credits: Credits
     }
 
     /// What the backend sends with each usage error status.
     static func usageErrorBody(_ status: Int) -> String {
         switch status {
         case 401: MockErrorBody.expiredAccessToken
-        case 402: JSONText.serialize(["detail": ["code": "deactivated_workspace"]])
+        case 402: MockErrorBody.detailCode("deactivated_workspace")
         case 404: MockErrorBody.detail("Not Found")
         case 429: MockErrorBody.apiError(type: "rate_limit_exceeded", code: "rate_limit_exceeded", message: "Too many requests.")
         case 500...: MockErrorBody.detail("Internal Server Error")

@@ -114,7 +114,7 @@ extension MockRoutes {
         do {
             decoded = try JSONDecoder().decode(Input.self, from: Data(buffer: buffer))
         } catch {
-            return .json(400, JSONText.serialize(["error": "invalid JSON for \(Input.self): \(error)"]))
+            return .json(400, JSONText.encode(["error": "invalid JSON for \(Input.self): \(error)"]))
         }
         do {
             return Self.encoded(status, try body(decoded))
@@ -134,18 +134,15 @@ extension MockRoutes {
 
     static func failure(_ error: MockUpstreamError) -> Response {
         switch error {
-        case .unknownAccount: .json(404, JSONText.serialize(["error": error.description]))
-        case .duplicateEmail: .json(409, JSONText.serialize(["error": error.description]))
-        case .alreadyStarted, .notStarted: .json(500, JSONText.serialize(["error": error.description]))
+        case .unknownAccount: .json(404, JSONText.encode(["error": error.description]))
+        case .duplicateEmail: .json(409, JSONText.encode(["error": error.description]))
+        case .alreadyStarted, .notStarted: .json(500, JSONText.encode(["error": error.description]))
         }
     }
 
     /// `value` as JSON with `status`; nil is 204.
     static func encoded<Output: Encodable>(_ status: Int, _ value: Output?) -> Response {
         guard let value else { return .empty(204) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return .json(500, #"{"error":"encoding failed"}"#) }
-        return .json(status, String(decoding: data, as: UTF8.self))
+        return .json(status, JSONText.encode(value))
     }
 }

@@ -17,10 +17,9 @@ extension MockRoutes {
         switch started {
         case .success(let device):
             // The real server sends the interval as a string.
-            return .json(200, JSONText.serialize([
-                "device_auth_id": device.deviceAuthID, "user_code": device.userCode,
-                "interval": String(configuration.deviceCodeInterval), "expires_in": configuration.deviceCodeLifetime,
-            ]))
+            return .json(200, JSONText.encode(DeviceCode(
+                deviceAuthID: device.deviceAuthID, userCode: device.userCode,
+                interval: String(configuration.deviceCodeInterval), expiresIn: configuration.deviceCodeLifetime)))
         case .failure(let error):
             return .json(400, MockErrorBody.apiError(type: "invalid_request_error", code: "unknown_account", message: error.description))
         }
@@ -38,7 +37,7 @@ extension MockRoutes {
         case .unknown:
             return .json(400, MockErrorBody.apiError(type: "invalid_request_error", code: "deviceauth_unknown", message: "Unknown device_auth_id or user_code."))
         case .approved(let code, let verifier):
-            return .json(200, JSONText.serialize(["authorization_code": code, "code_verifier": verifier, "code_challenge": verifier]))
+            return .json(200, JSONText.encode(ApprovedDevice(authorizationCode: code, codeVerifier: verifier, codeChallenge: verifier)))
         }
     }
 
@@ -75,4 +74,19 @@ extension MockRoutes {
     func devicePage(_ request: Request) -> Response {
         .html(200, "<html><body><h1>Enter your one-time code</h1><p>The mock upstream approves device codes by itself.</p></body></html>")
     }
+}
+
+/// The answer to `POST /api/accounts/deviceauth/usercode`.
+private struct DeviceCode: Encodable {
+    let deviceAuthID: String
+    let userCode: String
+    let interval: String
+    let expiresIn: Int
+}
+
+/// The answer to a device-token poll once the code is approved.
+private struct ApprovedDevice: Encodable {
+    let authorizationCode: String
+    let codeVerifier: String
+    let codeChallenge: String
 }

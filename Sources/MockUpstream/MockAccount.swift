@@ -32,22 +32,18 @@ struct MockAccount {
     mutating func issueTokens(now: Date, clientID: String) {
         let issuedAt = Int(now.timeIntervalSince1970)
         let expiresAt = now.addingTimeInterval(accessTokenLifetime)
-        let auth: [String: Any] = [
-            "chatgpt_account_id": accountID, "chatgpt_user_id": userID, "chatgpt_plan_type": plan, "user_id": userID,
-        ]
-        let common: [String: Any] = [
-            "iat": issuedAt, "exp": Int(expiresAt.timeIntervalSince1970), "email": email,
-            "sub": "auth0|" + userID, "iss": "https://auth.openai.com", "jti": UUID().uuidString.lowercased(),
-            UnsignedJWT.authClaim: auth,
-        ]
+        let common = MockTokenClaims(
+            iat: issuedAt, exp: Int(expiresAt.timeIntervalSince1970), email: email, sub: "auth0|" + userID,
+            jti: UUID().uuidString.lowercased(),
+            auth: .init(chatgptAccountID: accountID, chatgptUserID: userID, chatgptPlanType: plan, userID: userID))
         var access = common
-        access["aud"] = ["https://api.openai.com/v1"]
-        access["client_id"] = clientID
-        access["scp"] = ["openid", "profile", "email", "offline_access"]
-        access[UnsignedJWT.profileClaim] = ["email": email, "email_verified": true]
+        access.aud = ["https://api.openai.com/v1"]
+        access.clientID = clientID
+        access.scp = ["openid", "profile", "email", "offline_access"]
+        access.profile = .init(email: email)
         var id = common
-        id["aud"] = [clientID]
-        id["email_verified"] = true
+        id.aud = [clientID]
+        id.emailVerified = true
         accessToken = UnsignedJWT.encode(access)
         idToken = UnsignedJWT.encode(id)
         refreshToken = "rt_" + RandomToken.make(length: 48)

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the mock can tell about one account. JSON: `{"email","plan","account_id","user_id",
 /// "access_token_expires_at" (unix s),"auth":auth.json,"counters":{...},"usage":{...}}`.
-public struct MockAccountSummary: Sendable, Equatable, Codable {
+public struct MockAccountSummary: Sendable, Equatable, Encodable {
     public var email: String
     public var plan: String
     public var accountID: String
@@ -22,10 +22,5 @@ public struct MockAccountSummary: Sendable, Equatable, Codable {
         auth = account.authFile
         counters = account.counters
         usage = account.usage
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case email, plan, accountID = "account_id", userID = "user_id"
-        case accessTokenExpiresAt = "access_token_expires_at", auth, counters, usage
     }
 }

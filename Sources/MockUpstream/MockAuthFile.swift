@@ -52,11 +52,7 @@ public struct MockAuthFile: Sendable, Equatable, Codable {
     }
 
     /// The file's JSON text (keys sorted).
-    public func jsonText() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    public func jsonText() -> String { JSONText.encode(self) }
 
     /// ISO 8601 with fractional seconds, as Codex writes it.
     static func formatDate(_ date: Date) -> String {

@@ -1,7 +1,7 @@
 /// What one account has been asked, counted at arrival (before any scripted delay).
 /// JSON keys: `token_calls`, `usage_calls`, `responses_calls`, `models_calls`,
 /// `open_streams`, `cancelled_streams`, `completed_streams`.
-public struct MockAccountCounters: Sendable, Equatable, Codable {
+public struct MockAccountCounters: Sendable, Equatable, Encodable {
     /// Calls to `/oauth/token` that presented one of this account's refresh tokens (current or used)
     /// or exchanged a login code for it.
     public var tokenCalls = 0
@@ -19,17 +19,11 @@ public struct MockAccountCounters: Sendable, Equatable, Codable {
     public var completedStreams = 0
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case tokenCalls = "token_calls", usageCalls = "usage_calls", responsesCalls = "responses_calls"
-        case modelsCalls = "models_calls", openStreams = "open_streams", cancelledStreams = "cancelled_streams"
-        case completedStreams = "completed_streams"
-    }
 }
 
 /// Calls to the login endpoints. JSON keys: `authorize_calls`, `device_code_calls`,
 /// `device_token_polls`, `code_exchanges`.
-public struct MockLoginCounters: Sendable, Equatable, Codable {
+public struct MockLoginCounters: Sendable, Equatable, Encodable {
     public var authorizeCalls = 0
     public var deviceCodeCalls = 0
     public var deviceTokenPolls = 0
@@ -37,16 +31,11 @@ public struct MockLoginCounters: Sendable, Equatable, Codable {
     public var codeExchanges = 0
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case authorizeCalls = "authorize_calls", deviceCodeCalls = "device_code_calls"
-        case deviceTokenPolls = "device_token_polls", codeExchanges = "code_exchanges"
-    }
 }
 
 /// Every counter of the mock. JSON: `{"accounts":{EMAIL:counters},"refresh_tokens":{TOKEN:n},
 /// "unknown_refresh_tokens":n,"login":{...}}`.
-public struct MockCountersReport: Sendable, Equatable, Codable {
+public struct MockCountersReport: Sendable, Equatable, Encodable {
     /// Per account, keyed by email.
     public var accounts: [String: MockAccountCounters]
     /// How many times each refresh token was presented to `/oauth/token`.
@@ -54,8 +43,4 @@ public struct MockCountersReport: Sendable, Equatable, Codable {
     /// Refresh calls whose token the mock never issued.
     public var unknownRefreshTokens: Int
     public var login: MockLoginCounters
-
-    enum CodingKeys: String, CodingKey {
-        case accounts, refreshTokens = "refresh_tokens", unknownRefreshTokens = "unknown_refresh_tokens", login
-    }
 }

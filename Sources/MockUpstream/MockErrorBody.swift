@@ -4,24 +4,59 @@ import Foundation
 enum MockErrorBody {
     /// `{"error":{"code":C,"message":M}}`: the auth server's structured refresh error.
     static func codeError(_ code: String) -> String {
-        JSONText.serialize(["error": ["code": code, "message": refreshMessage(code)]])
+        JSONText.encode(Wrapped(error: CodeError(code: code, message: refreshMessage(code))))
     }
 
     /// `{"error":E,"error_description":D}`: the plain OAuth shape.
     static func oauthError(_ error: String, description: String) -> String {
-        JSONText.serialize(["error": error, "error_description": description])
+        JSONText.encode(OAuthError(error: error, errorDescription: description))
     }
 
-    /// `{"error":{"type","code","message","param":null, extra...}}`: the backend's API error.
-    static func apiError(type: String, code: String?, message: String, extra: [String: Any] = [:]) -> String {
-        var error: [String: Any] = ["type": type, "code": code ?? NSNull(), "message": message, "param": NSNull()]
-        error.merge(extra) { _, new in new }
-        return JSONText.serialize(["error": error])
+    /// `{"error":{"type","code","message","param":null}}`: the backend's API error; a usage limit also
+    /// carries the plan and when it resets.
+    static func apiError(
+        type: String, code: String?, message: String, planType: String? = nil, resetsAt: Int? = nil, resetsInSeconds: Int? = nil
+    ) -> String {
+        JSONText.encode(Wrapped(error: APIError(
+            type: type, code: code, message: message, planType: planType, resetsAt: resetsAt, resetsInSeconds: resetsInSeconds)))
     }
 
     /// `{"detail": M}`: what the backend answers to a request it will not take.
     static func detail(_ message: String) -> String {
-        JSONText.serialize(["detail": message])
+        JSONText.encode(Detail(detail: message))
+    }
+
+    /// `{"detail":{"code": C}}`: the usage endpoint's answer for a deactivated workspace.
+    static func detailCode(_ code: String) -> String {
+        JSONText.encode(Detail(detail: ["code": code]))
+    }
+
+    private struct Wrapped<Error: Encodable>: Encodable {
+        let error: Error
+    }
+
+    private struct CodeError: Encodable {
+        let code: String
+        let message: String
+    }
+
+    private struct OAuthError: Encodable {
+        let error: String
+        let errorDescription: String
+    }
+
+    private struct APIError: Encodable {
+        let type: String
+        @Nullable var code: String?
+        let message: String
+        @Nullable var param: String? = nil
+        var planType: String?
+        var resetsAt: Int?
+        var resetsInSeconds: Int?
+    }
+
+    private struct Detail<Value: Encodable>: Encodable {
+        let detail: Value
     }
 
     /// 401 for an access token past its expiry.

@@ -23,20 +23,56 @@ public struct MockModel: Sendable, Equatable {
         MockModel(slug: "gpt-5.1", displayName: "GPT-5.1", description: "General purpose."),
     ]
 
-    /// The JSON object of this entry, with every field the Codex CLI (0.16x) requires of a catalog entry.
-    func jsonObject(priority: Int) -> [String: Any] {
-        [
-            "slug": slug, "display_name": displayName, "description": description,
-            "default_reasoning_level": defaultReasoningLevel,
-            "supported_reasoning_levels": ["low", "medium", "high"].map { ["effort": $0, "description": $0] },
-            "shell_type": "shell_command", "visibility": "list", "supported_in_api": true,
-            "priority": priority, "context_window": contextWindow,
-            "base_instructions": "You are a coding agent served by the mock upstream.",
-            "supports_reasoning_summaries": true, "support_verbosity": false, "default_verbosity": NSNull(),
-            "truncation_policy": ["mode": "tokens", "limit": 10_000], "supports_parallel_tool_calls": true,
-            "experimental_supported_tools": [String](), "upgrade": NSNull(), "availability_nux": NSNull(),
-            "apply_patch_tool_type": NSNull(),
-            "service_tiers": [["id": "default", "name": "Default", "description": "The standard tier."]],
-        ]
+    /// This entry with every field the Codex CLI (0.16x) requires of a catalog entry.
+    func entry(priority: Int) -> CatalogEntry {
+        CatalogEntry(
+            slug: slug, displayName: displayName, description: description, defaultReasoningLevel: defaultReasoningLevel,
+            priority: priority, contextWindow: contextWindow)
     }
+}
+
+/// The body of `GET /backend-api/codex/models`.
+struct ModelCatalog: Encodable {
+    let models: [CatalogEntry]
+}
+
+/// One model as the catalog lists it.
+struct CatalogEntry: Encodable {
+    struct ReasoningLevel: Encodable {
+        let effort: String
+        let description: String
+    }
+
+    struct TruncationPolicy: Encodable {
+        var mode = "tokens"
+        var limit = 10_000
+    }
+
+    struct ServiceTier: Encodable {
+        var id = "default"
+        var name = "Default"
+        var description = "The standard tier."
+    }
+
+    let slug: String
+    let displayName: String
+    let description: String
+    let defaultReasoningLevel: String
+    var supportedReasoningLevels = ["low", "medium", "high"].map { ReasoningLevel(effort: $0, description: $0) }
+    var shellType = "shell_command"
+    var visibility = "list"
+    var supportedInAPI = true
+    let priority: Int
+    let contextWindow: Int
+    var baseInstructions = "You are a coding agent served by the mock upstream."
+    var supportsReasoningSummaries = true
+    var supportVerbosity = false
+    @Nullable var defaultVerbosity: String? = nil
+    var truncationPolicy = TruncationPolicy()
+    var supportsParallelToolCalls = true
+    var experimentalSupportedTools: [String] = []
+    @Nullable var upgrade: String? = nil
+    @Nullable var availabilityNux: String? = nil
+    @Nullable var applyPatchToolType: String? = nil
+    var serviceTiers = [ServiceTier()]
 }

@@ -11,9 +11,7 @@ struct MockRoutes: Sendable {
     init(state: Locked<MockState>, configuration: MockUpstream.Configuration) {
         self.state = state
         self.configuration = configuration
-        self.modelsBody = JSONText.serialize([
-            "models": configuration.models.enumerated().map { $0.element.jsonObject(priority: $0.offset) }
-        ])
+        self.modelsBody = JSONText.encode(ModelCatalog(models: configuration.models.enumerated().map { $0.element.entry(priority: $0.offset) }))
     }
 
     /// A router with every route of the mock.

@@ -80,12 +80,12 @@ extension MockRoutes {
             let resetsAt = Int(Date().timeIntervalSince1970) + seconds
             return .json(429, MockErrorBody.apiError(
                 type: "usage_limit_reached", code: "usage_limit_reached", message: "The usage limit has been reached",
-                extra: ["plan_type": turn.plan, "resets_at": resetsAt, "resets_in_seconds": seconds]
+                planType: turn.plan, resetsAt: resetsAt, resetsInSeconds: seconds
             ))
         case .rateLimitExceeded(let seconds):
             return .json(429, MockErrorBody.apiError(
                 type: "rate_limit_exceeded", code: "rate_limit_exceeded", message: "Rate limit reached. Please try again later.",
-                extra: ["resets_in_seconds": seconds]
+                resetsInSeconds: seconds
             ), headers: [.retryAfter: String(seconds)])
         case .quotaExceeded(let code, let status):
             return .json(status, MockErrorBody.apiError(type: code, code: code, message: "You exceeded your current quota (\(code))."))

@@ -80,10 +80,17 @@ extension MockRoutes {
 
     /// 200 with the account's new tokens, as the auth server answers a refresh or an exchange.
     private func tokenAnswer(_ account: MockAccount) -> Response {
-        .json(200, JSONText.serialize([
-            "access_token": account.accessToken, "refresh_token": account.refreshToken, "id_token": account.idToken,
-            "expires_in": max(0, Int(account.accessTokenLifetime)), "token_type": "Bearer",
-            "scope": "openid profile email offline_access",
-        ]))
+        .json(200, JSONText.encode(TokenAnswer(
+            accessToken: account.accessToken, refreshToken: account.refreshToken, idToken: account.idToken,
+            expiresIn: max(0, Int(account.accessTokenLifetime)))))
+    }
+
+    private struct TokenAnswer: Encodable {
+        let accessToken: String
+        let refreshToken: String
+        let idToken: String
+        let expiresIn: Int
+        var tokenType = "Bearer"
+        var scope = "openid profile email offline_access"
     }
 }

@@ -3,18 +3,12 @@ import Foundation
 /// An unsigned JWT (`alg: none`) with the claim layout of ChatGPT's access and id tokens.
 /// Clients read these payloads and never verify them, so a dummy signature is enough.
 public enum UnsignedJWT {
-    /// The claim object that carries the ChatGPT identity and plan.
-    public static let authClaim = "https://api.openai.com/auth"
-    /// The claim object that carries the profile (email) in real access tokens.
-    public static let profileClaim = "https://api.openai.com/profile"
-
     private static let header = base64URL(Data(#"{"alg":"none","typ":"JWT"}"#.utf8))
     private static let signature = base64URL(Data("mock".utf8))
 
     /// Encodes `claims` (a JSON object) as `header.payload.signature`.
-    public static func encode(_ claims: [String: Any]) -> String {
-        let payload = (try? JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return header + "." + base64URL(payload) + "." + signature
+    static func encode(_ claims: some Encodable) -> String {
+        header + "." + base64URL(Data(JSONText.encode(claims).utf8)) + "." + signature
     }
 
     /// The payload of `token` as a JSON object; nil when it is not a JWT.

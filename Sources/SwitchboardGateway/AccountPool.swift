@@ -13,10 +13,13 @@ public final class AccountPool: Sendable {
     let policy: LifecyclePolicy
     let alerter: Alerter
     let logger: Logger
+    /// The time every status rule on these accounts is judged at.
+    let clock: any GatewayClock
     private let accounts = Mutex<[String: Account]>([:])
 
-    public init(store: AccountStore, policy: LifecyclePolicy, alerter: Alerter, logger: Logger, balancer: Balancer = Balancer()) {
+    public init(store: AccountStore, policy: LifecyclePolicy, alerter: Alerter, logger: Logger, clock: any GatewayClock = SystemClock(), balancer: Balancer = Balancer()) {
         self.store = store
+        self.clock = clock
         self.policy = policy
         self.alerter = alerter
         self.logger = logger
@@ -30,7 +33,7 @@ public final class AccountPool: Sendable {
     public var all: [Account] { accounts.withLock { Array($0.values) } }
 
     /// An active account for a request (sticky to `key` when it has one), or nil.
-    func pick(key: String?, excluding: Set<String> = []) -> String? { balancer.pick(key: key, excluding: excluding) }
+    func pick(key: String?, excluding: Set<String> = []) -> String? { balancer.pick(key: key, excluding: excluding, now: clock.now) }
 
     /// How many accounts can be picked now.
     var selectableCount: Int { balancer.selectableCount }
@@ -108,9 +111,9 @@ public final class AccountPool: Sendable {
     /// Applies an event through `Lifecycle` (in the store's transaction), installs the result,
     /// logs the transition, and alerts once when it is a deactivation.
     @discardableResult
-    public func record(_ event: LifecycleEvent, for id: String, now: Date = Date()) -> LifecycleDecision {
+    public func record(_ event: LifecycleEvent, for id: String, now: Date? = nil) -> LifecycleDecision {
         do {
-            let applied = try store.apply(event, to: id, now: now, policy: policy)
+            let applied = try store.apply(event, to: id, now: now ?? clock.now, policy: policy)
             install(applied.account)
             switch applied.decision {
             case .change(let transition): announce(transition, of: applied.account)
@@ -140,7 +143,7 @@ public final class AccountPool: Sendable {
     /// Persists refreshed tokens (compare-and-swap on the previous refresh token, releasing `claim`)
     /// and installs the account as it now stands.
     func rotated(_ id: String, previous: CredentialFingerprint, to tokens: TokenSet, source: EventSource, releasing claim: String?) throws -> AccountStore.RotationResult {
-        let result = try store.rotateTokens(of: id, previous: previous, to: tokens, source: source, releasing: claim, policy: policy)
+        let result = try store.rotateTokens(of: id, previous: previous, to: tokens, source: source, releasing: claim, now: clock.now, policy: policy)
         install(result.account)
         switch result {
         case .rotated(let account, .change(let transition)): announce(transition, of: account)
@@ -166,6 +169,7 @@ public final class AccountPool: Sendable {
     }
 
     // MARK: Refresh claims (one refresh per account across processes)
+    // Leases are on wall time, not the pool's clock: the other processes that honour them only know that one.
 
     func claimRefresh(_ id: String, holder: String) throws -> Bool {
         try store.claimRefresh(of: id, holder: holder, lease: Defaults.refreshClaimLease)
@@ -182,7 +186,8 @@ public final class AccountPool: Sendable {
     // MARK: Time
 
     /// Puts accounts whose rate limit or cooldown has ended back into rotation.
-    func releaseExpired(now: Date = Date()) {
+    func releaseExpired() {
+        let now = clock.now
         let due = accounts.withLock { all in
             all.values.compactMap { account -> String? in
                 switch account.status {
@@ -195,8 +200,8 @@ public final class AccountPool: Sendable {
     }
 
     /// The answer when no account can be picked: see `EmptyPool`.
-    public func emptyPoolError(now: Date = Date()) -> GatewayError {
-        EmptyPool(all).error(now: now)
+    public func emptyPoolError() -> GatewayError {
+        EmptyPool(all).error(now: clock.now)
     }
 }
 

@@ -24,25 +24,25 @@ extension Credentials {
         _ call: (String) async throws(UpstreamCallError) -> Value
     ) async throws(Unusable) -> AuthorizedAnswer<Value> {
         var token = try await accessToken(for: id, source: source)
-        var result = await Self.attempt(call, token, endpoint, tokenIsFresh: false)
+        var result = await attempt(call, token, endpoint, tokenIsFresh: false)
         if case .failure(let rejection) = result, rejection.failure == .unauthorized {
             if let renewed = try await forceRefresh(for: id, after: token, source: source) {
                 token = renewed
-                result = await Self.attempt(call, token, endpoint, tokenIsFresh: true)
+                result = await attempt(call, token, endpoint, tokenIsFresh: true)
             } else {
-                result = .failure(Rejection(failure: FailureCatalog.classify(rejection.outcome, from: endpoint, tokenIsFresh: true, now: Date()), outcome: rejection.outcome))
+                result = .failure(Rejection(failure: FailureCatalog.classify(rejection.outcome, from: endpoint, tokenIsFresh: true, now: pool.clock.now), outcome: rejection.outcome))
             }
         }
         return AuthorizedAnswer(result: result, token: token)
     }
 
-    private static func attempt<Value>(
+    private func attempt<Value>(
         _ call: (String) async throws(UpstreamCallError) -> Value, _ token: Token, _ endpoint: UpstreamEndpoint, tokenIsFresh: Bool
     ) async -> Result<Value, Rejection> {
         do {
             return .success(try await call(token.value))
         } catch {
-            return .failure(Rejection(failure: FailureCatalog.classify(error.outcome, from: endpoint, tokenIsFresh: tokenIsFresh, now: Date()), outcome: error.outcome))
+            return .failure(Rejection(failure: FailureCatalog.classify(error.outcome, from: endpoint, tokenIsFresh: tokenIsFresh, now: pool.clock.now), outcome: error.outcome))
         }
     }
 }

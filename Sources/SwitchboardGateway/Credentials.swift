@@ -63,7 +63,8 @@ public final class Credentials: Sendable {
 
     /// An access token for the account. A usable one comes back at once (a due refresh starts in the
     /// background); only an expired one makes the caller wait for the refresh.
-    public func accessToken(for id: String, source: EventSource = .refresh, now: Date = Date()) async throws(Unusable) -> Token {
+    public func accessToken(for id: String, source: EventSource = .refresh) async throws(Unusable) -> Token {
+        let now = pool.clock.now
         guard let account = pool.account(id) else { throw .unknownAccount }
         try Self.checkNotPoisoned(account)
         let tokens = account.tokens
@@ -78,7 +79,8 @@ public final class Credentials: Sendable {
     /// After the upstream answered 401 to `rejected`: a token to retry with, or nil when `rejected`
     /// was fresh, so the 401 counts against the account and no token call is made (forced refreshes of
     /// one account are thereby at most one per `Defaults.freshTokenWindow`).
-    public func forceRefresh(for id: String, after rejected: Token, source: EventSource = .refresh, now: Date = Date()) async throws(Unusable) -> Token? {
+    public func forceRefresh(for id: String, after rejected: Token, source: EventSource = .refresh) async throws(Unusable) -> Token? {
+        let now = pool.clock.now
         guard let account = pool.account(id) else { throw .unknownAccount }
         try Self.checkNotPoisoned(account)
         let tokens = account.tokens
@@ -165,7 +167,7 @@ public final class Credentials: Sendable {
         guard var account = try pool.latest(id) else { throw Unusable.unknownAccount }
         for _ in 0..<2 {
             try Self.checkNotPoisoned(account)
-            if let usable = alreadyReplaced(account.tokens, rejected: rejected, now: Date()) { return usable }
+            if let usable = alreadyReplaced(account.tokens, rejected: rejected, now: pool.clock.now) { return usable }
             if try pool.claimRefresh(id, holder: holder) {
                 return try await callTokenEndpoint(account, source: source, rejected: rejected)
             }
@@ -183,6 +185,7 @@ public final class Credentials: Sendable {
     }
 
     private func waitForOtherRefresh(of account: Account) async throws -> Account {
+        // The claim's lease is on wall time (see `AccountPool.claimRefresh`), so is this wait.
         let deadline = Date().addingTimeInterval(Defaults.refreshClaimLease)
         while Date() < deadline, try pool.refreshClaimed(account.id) {
             try await Task.sleep(for: .milliseconds(50))
@@ -204,7 +207,7 @@ public final class Credentials: Sendable {
         clearBackoff(account.id)
         let rotated = TokenSet(
             accessToken: grant.accessToken, refreshToken: grant.refreshToken ?? current.refreshToken,
-            idToken: grant.idToken ?? current.idToken, lastRefreshAt: Date())
+            idToken: grant.idToken ?? current.idToken, lastRefreshAt: pool.clock.now)
         do {
             return try pool.rotated(account.id, previous: current.fingerprint, to: rotated, source: source, releasing: holder).account.tokens
         } catch {
@@ -218,7 +221,7 @@ public final class Credentials: Sendable {
     /// was presented; returns what the caller gets. A transient failure leaves the account in rotation
     /// while its access token still serves (not expired, not just rejected with a 401).
     private func fail(_ id: String, tokens: TokenSet, outcome: UpstreamOutcome, source: EventSource, accessRejected: Bool) -> Unusable {
-        let now = Date()
+        let now = pool.clock.now
         let failure = FailureCatalog.classify(outcome, from: .token, now: now)
         let accessValid = !accessRejected && tokens.accessUsable(at: now)
         pool.record(.failed(failure, at: .token, source: source, accessTokenValid: accessValid, observedWith: .refreshToken(tokens.fingerprint)), for: id)

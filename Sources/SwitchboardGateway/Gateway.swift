@@ -31,7 +31,11 @@ public final class Gateway: Sendable {
         let models: ModelsClient
     }
 
-    public init(configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, allowUnauthenticated: Bool = false, version: String = "dev", logger: Logger) throws {
+    /// `clock` is the time the status rules and the background services run on (tests pass one they advance).
+    public init(
+        configuration: Configuration, store: AccountStore, transport: any HTTPTransport = CurlTransport.shared, allowUnauthenticated: Bool = false,
+        version: String = "dev", clock: any GatewayClock = SystemClock(), logger: Logger
+    ) throws {
         GatewayMetrics.bootstrap()
         self.version = version
         self.configuration = configuration
@@ -40,21 +44,21 @@ public final class Gateway: Sendable {
         self.logger = logger
         clients = UpstreamClients(
             token: TokenClient(transport: transport, authBaseURL: configuration.authBaseURL, timeout: .seconds(Defaults.tokenCallTimeout)),
-            usage: UsageClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL),
+            usage: UsageClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL, now: { clock.now }),
             responses: ResponsesClient(
                 transport: transport, upstreamBaseURL: configuration.upstreamBaseURL,
                 idleTimeout: .seconds(configuration.streamIdleTimeout), firstByteTimeout: .seconds(configuration.firstByteTimeout)),
             models: ModelsClient(transport: transport, upstreamBaseURL: configuration.upstreamBaseURL))
         let alerter = Alerter(logger: logger, webhookURL: configuration.alertWebhookURL, transport: transport)
-        pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger)
+        pool = AccountPool(store: store, policy: configuration.lifecyclePolicy, alerter: alerter, logger: logger, clock: clock)
         credentials = Credentials(pool: pool, tokenClient: clients.token, logger: logger)
         proxy = ResponsesProxy(pool: pool, credentials: credentials, client: clients.responses, turnStates: TurnStates(), logger: logger)
         access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
-        requestLog = RequestLog(accounting: try KeyAccounting(store: store), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
+        requestLog = RequestLog(accounting: try KeyAccounting(store: store, clock: clock), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
         try pool.reload()
     }
 
-    public func router() -> Router<GatewayContext> {
+    func router() -> Router<GatewayContext> {
         let routes = routeTable()
         let table = RouteTable(routes)
         let router = Router(context: GatewayContext.self)
@@ -95,14 +99,22 @@ public final class Gateway: Sendable {
         ]
     }
 
-    /// The HTTP server and the background services, ready for one `ServiceGroup`.
-    public func services(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
-        let app = Application(
+    /// The HTTP application: the router behind the hardened HTTP/1 + WebSocket channel (`server()`).
+    /// `services` runs it; tests drive the same router in-process (HummingbirdTesting's `.test(.router)`).
+    public func application(
+        host: String = "127.0.0.1", port: Int = 0, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<GatewayContext>> {
+        Application(
             router: router(),
             server: server(),
             configuration: .init(address: .hostname(host, port: port), serverName: "switchboard", backlog: Defaults.listenBacklog),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
+    }
+
+    /// The HTTP server and the background services, ready for one `ServiceGroup`.
+    public func services(host: String, port: Int, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        let app = application(host: host, port: port, onServerRunning: onServerRunning)
         // Services stop in reverse order: the drain first, the request-log writer last (after the server,
         // so the last requests' rows are written).
         return [

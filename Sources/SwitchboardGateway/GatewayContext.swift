@@ -28,6 +28,9 @@ public final class RequestTrace: Sendable {
         var inputTokens: Int?
         var outputTokens: Int?
         var streaming = false
+        /// The status a stream's end is logged with when it was cut (499 client gone, 502 truncated, 503
+        /// shutdown); nil: 200, or 499 if writing the body failed.
+        var streamStatus: Int?
         var attempts = 0
         // For the request log (RequestTrace+LogEntry.swift): nil `log` means the route is not logged.
         var log: RequestLog?

@@ -35,9 +35,13 @@ import SwitchboardTestSupport
     }
 
     @Test func theUsagePollerSees401ThenTokenExpiredAndDeactivatesWithCauseUsage() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], configure: { $0.usageInterval = 0.2 }) { h in
+        let clock = TestClock()
+        try await GatewayHarness.with(emails: ["one@example.com"], clock: clock, configure: { $0.usageInterval = 60 }) { h in
+            // The first poll runs at start; the poller and the auth retrier then wait on the clock.
+            #expect(await clock.waitForSleepers(2))
             try h.mock.scriptUsage("one@example.com", [.status(401)])
             try h.mock.scriptRefresh("one@example.com", then: .error(code: "token_expired", status: 401))
+            clock.advance(by: 70)
             #expect(await eventually { (try? h.status("one@example.com").name) == .deactivated })
             guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { return }
             #expect(code == "token_expired")
@@ -49,10 +53,15 @@ import SwitchboardTestSupport
     }
 
     @Test func theUsagePollerRecordsUsageAndIgnores403And500() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], configure: { $0.usageInterval = 0.1 }) { h in
+        let clock = TestClock()
+        try await GatewayHarness.with(emails: ["one@example.com"], clock: clock, configure: { $0.usageInterval = 60 }) { h in
             #expect(await eventually { (try? h.store.find("one@example.com").usage) != nil })
             try h.mock.scriptUsage("one@example.com", [.htmlForbidden, .status(500), .status(403)])
-            #expect(await eventually { (try? h.mock.counters(for: "one@example.com").usageCalls) ?? 0 >= 6 })
+            for round in 2...5 {
+                #expect(await clock.waitForSleepers(2))
+                clock.advance(by: 70)
+                #expect(await eventually { (try? h.mock.counters(for: "one@example.com").usageCalls) == round }, "poll \(round)")
+            }
             #expect(try h.status("one@example.com") == .active)
             #expect(try h.mock.counters(for: "one@example.com").tokenCalls == 0)
         }
@@ -70,18 +79,33 @@ import SwitchboardTestSupport
     }
 
     @Test func aTransientRefreshFailureWithAnExpiredTokenRetriesOnCadenceAndRecovers() async throws {
+        let clock = TestClock()
         try await GatewayHarness.with(
-            emails: ["one@example.com"], accessTokenLifetime: -60, configure: { $0.authRetryInterval = 0.3 },
+            emails: ["one@example.com"], accessTokenLifetime: -60, clock: clock,
             prepare: { try $0.scriptRefresh("one@example.com", then: .serverError(status: 500)) }
         ) { h in
             let first = try await h.send("POST", "/v1/responses", body: Self.request)
             #expect(first.status == 503)
             #expect(first.json?["error"]?["code"] == "accounts_auth_retrying")
             guard case .authRetrying = try h.status("one@example.com") else { Issue.record("expected auth_retrying"); return }
-            #expect(await eventually { (try? h.mock.counters(for: "one@example.com").tokenCalls) ?? 0 >= 3 }, "retried on cadence")
+            let calls = try h.mock.counters(for: "one@example.com").tokenCalls
+            // Nothing is retried before the interval (10 min ± 10 %) has passed.
+            #expect(await clock.waitForSleepers(2))
+            clock.advance(by: 8 * 60)
+            #expect(await clock.waitForSleepers(2))
+            #expect(try h.mock.counters(for: "one@example.com").tokenCalls == calls)
+            // One retry per interval.
+            for retry in 1...2 {
+                clock.advance(by: 5 * 60)
+                #expect(await eventually { (try? h.mock.counters(for: "one@example.com").tokenCalls) == calls + retry }, "retry \(retry)")
+                #expect(await clock.waitForSleepers(2))
+                clock.advance(by: 7 * 60)
+                #expect(await clock.waitForSleepers(2))
+            }
             #expect(try h.status("one@example.com").name == .authRetrying)
             try h.mock.scriptRefresh("one@example.com", then: .ok)
             let stale = try h.store.find("one@example.com").tokens.refreshToken
+            clock.advance(by: 5 * 60)
             #expect(await eventually { (try? h.status("one@example.com")) == .active })
             // The recovered refresh rotated the credentials (this mock account only ever issues expired access tokens).
             #expect(try h.store.find("one@example.com").tokens.refreshToken != stale)
@@ -90,11 +114,19 @@ import SwitchboardTestSupport
     }
 
     @Test func authRetryingPastTheCeilingIsDeactivatedAsExhausted() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"], accessTokenLifetime: -60, configure: {
-            $0.authRetryInterval = 0.2
-            $0.authRetryCeiling = 1
-        }, prepare: { try $0.scriptRefresh("one@example.com", then: .htmlForbidden) }) { h in
+        let clock = TestClock()
+        try await GatewayHarness.with(
+            emails: ["one@example.com"], accessTokenLifetime: -60, clock: clock,
+            prepare: { try $0.scriptRefresh("one@example.com", then: .htmlForbidden) }
+        ) { h in
             _ = try await h.send("POST", "/v1/responses", body: Self.request)
+            #expect(try h.status("one@example.com").name == .authRetrying)
+            #expect(await clock.waitForSleepers(2))
+            clock.advance(by: 23 * 3600)
+            #expect(await eventually { (try? h.status("one@example.com").name) != .authRetrying || h.logs.count("auth retry failed") >= 1 })
+            #expect(try h.status("one@example.com").name == .authRetrying, "still inside the 24 h ceiling")
+            #expect(await clock.waitForSleepers(2))
+            clock.advance(by: 2 * 3600)
             #expect(await eventually { (try? h.status("one@example.com").name) == .deactivated })
             guard case .deactivated(let code, _, _) = try h.status("one@example.com") else { return }
             #expect(code == "auth_retry_exhausted")

@@ -53,24 +53,43 @@ import SwitchboardTestSupport
     /// A bare `401 {"detail":"Unauthorized"}` that survives a fresh token: a cooldown, visible in the
     /// CLI with its reason and end; clients get 503 with Retry-After; still at most 2 token calls.
     @Test func aBare401AfterAFreshTokenCoolsTheAccountDownWithoutATokenCallPerRequest() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com"]) { h in
+        let clock = TestClock()
+        try await GatewayHarness.with(emails: ["one@example.com"], clock: clock) { h in
             try h.mock.scriptResponses("one@example.com", then: .detail(status: 401, message: "Unauthorized"))
             var last: TestResponse?
             for _ in 0..<20 { last = try await h.send("POST", "/v1/responses", body: Self.request) }
             #expect(try h.mock.counters(for: "one@example.com").tokenCalls <= 2)
             guard case .cooling(let until, let reason) = try h.status("one@example.com") else { Issue.record("not cooling: \(try h.status("one@example.com"))"); return }
             #expect(reason.contains("Unauthorized"))
-            let remaining = until.timeIntervalSinceNow
-            #expect(remaining > 50 && remaining <= 66, "\(remaining)")
+            // 60 s ± 10 %, on the gateway's clock (which has not moved).
+            let remaining = until.timeIntervalSince(clock.now)
+            #expect(remaining >= 54 && remaining <= 66, "\(remaining)")
             #expect(last?.status == 503)
             #expect(last?.json?["error"]?["code"] == "accounts_cooling_down")
-            #expect(Int(last?.header("Retry-After") ?? "") ?? 0 >= 50)
+            #expect(Int(last?.header("Retry-After") ?? "").map { (54...66).contains($0) } == true)
             let listed = try await CLI.run(["accounts", "list", "--json"], dataDirectory: h.dataDirectory)
             let row = try #require(JSONValue(parsing: Data(listed.stdout.utf8))?.arrayValue?.first)
             #expect(row["status"] == "cooling")
             #expect(row["status_reason"]?.stringValue?.contains("Unauthorized") == true)
             #expect(row["cooling_until"]?.stringValue != nil)
             #expect(h.logs.count("account deactivated") == 0)
+        }
+    }
+
+    /// The cooldown ends on the gateway's clock: the account is back in rotation, and its next success
+    /// starts the doubling again.
+    @Test func aCooledDownAccountReturnsWhenItsCooldownEnds() async throws {
+        let clock = TestClock()
+        try await GatewayHarness.with(emails: ["one@example.com"], clock: clock) { h in
+            try h.mock.scriptResponses("one@example.com", [.detail(status: 401, message: "Unauthorized"), .detail(status: 401, message: "Unauthorized")], then: .ok)
+            #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
+            guard case .cooling(let until, _) = try h.status("one@example.com") else { Issue.record("not cooling: \(try h.status("one@example.com"))"); return }
+            clock.advance(by: until.timeIntervalSince(clock.now) - 1)
+            #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 503)
+            clock.advance(by: 2)
+            #expect(await eventually { (try? h.status("one@example.com")) == .active })
+            #expect(try await h.send("POST", "/v1/responses", body: Self.request).status == 200)
+            #expect(await eventually { (try? h.store.find("one@example.com").lastCooldown) == nil })
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardTestSupport
 import Logging
+import MockUpstream
 import Testing
 import SwitchboardCore
 @testable import SwitchboardGateway
@@ -52,6 +53,32 @@ import SwitchboardUpstream
             #expect(rejected.errorCode == "invalid_request_error")
             #expect(rejected.accountID == nil)
             #expect(rows.filter { $0.route == "/v1/responses" && $0.status == 200 }.count == 1)
+        }
+    }
+
+    /// A stream is logged once, when the body the gateway wrote ends, with how it ended: 499 when the
+    /// client left, 502 when the upstream broke off, 200 for a chat stream that completed.
+    @Test func aStreamIsLoggedOnceWhenItsBodyEndsWithHowItEnded() async throws {
+        var mockConfiguration = MockUpstream.Configuration()
+        mockConfiguration.stream = StreamShape(deltaCount: 50, eventDelayMilliseconds: 10)
+        try await GatewayHarness.with(emails: ["one@example.com"], mockConfiguration: mockConfiguration) { h in
+            let leaving = try await h.open("POST", "/backend-api/codex/responses", body: GatewayHarness.codexBody)
+            var iterator = leaving.body.makeAsyncIterator()
+            _ = try await iterator.next()
+            #expect(h.logs.count("request") == 0, "still streaming")
+            leaving.body.cancel()
+            #expect(await eventually { h.logs.all.contains { $0.message == "request" && $0.metadata["status"] == "499" } })
+            try h.mock.scriptResponses("one@example.com", [.truncateAfter(events: 3)])
+            #expect(try await h.send("POST", "/backend-api/codex/responses", body: GatewayHarness.codexBody).status == 200)
+            let chat = #"{"model":"gpt-5","stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+            #expect(try await h.send("POST", "/v1/chat/completions", body: chat).text.contains("[DONE]"))
+            #expect(await eventually { (try? h.store.requests(RequestFilter()).count) == 3 })
+            let rows = try h.store.requests(RequestFilter())
+            #expect(rows.filter { $0.route == "/backend-api/codex/responses" }.map(\.status).sorted() == [499, 502])
+            #expect(rows.first { $0.status == 499 }?.errorCode == "client_disconnected")
+            #expect(rows.first { $0.status == 502 }?.errorCode == "upstream_stream_truncated")
+            #expect(rows.first { $0.route == "/v1/chat/completions" }?.status == 200)
+            #expect(h.logs.count("request") == 3)
         }
     }
 

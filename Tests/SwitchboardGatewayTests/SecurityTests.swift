@@ -58,7 +58,8 @@ import SwitchboardTestSupport
 
     /// Everything a full scenario printed, logged, exported as metrics and stored holds no token or key.
     @Test func noTokenOrKeyAppearsInLogsMetricsCLIOutputOrTheDatabase() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com", "two@example.com"], accessTokenLifetime: 60, configure: { $0.usageInterval = 0.2 }) { h in
+        let clock = TestClock()
+        try await GatewayHarness.with(emails: ["one@example.com", "two@example.com"], accessTokenLifetime: 60, clock: clock, configure: { $0.usageInterval = 60 }) { h in
             var secrets: Set<String> = []
             func remember() throws {
                 for account in try h.store.accounts() { secrets.formUnion([account.tokens.accessToken, account.tokens.refreshToken, account.tokens.idToken]) }
@@ -82,6 +83,8 @@ import SwitchboardTestSupport
             try h.mock.expireAccessToken(of: "one@example.com")
             for _ in 0..<4 { _ = try await h.send("POST", "/v1/chat/completions", body: #"{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"#, headers: bearer) }
             // "one" may be deactivated before its second poll; "two" (rate-limited) is still polled.
+            #expect(await clock.waitForSleepers(2))
+            clock.advance(by: 70)
             #expect(await eventually { ["one@example.com", "two@example.com"].reduce(0) { $0 + ((try? h.mock.counters(for: $1).usageCalls) ?? 0) } >= 3 })
             try remember()
             var printed = h.logs.all.map(\.line).joined(separator: "\n")

@@ -18,6 +18,7 @@ public final class GatewayHarness: Sendable {
     public static let transport = CurlTransport()
 
     /// Starts a harness, runs `body` with it, and stops it (awaited) however `body` ends.
+    /// Pass a `TestClock` as `clock` to run the gateway's timed work (retries, polls, resets) when the test advances it.
     /// Script the mock in `prepare`, not in `body`, when the first usage poll must already see the script
     /// (it runs as soon as the gateway starts and may refresh an expired token).
     public static func with(
@@ -26,13 +27,14 @@ public final class GatewayHarness: Sendable {
         loggedInAgo: TimeInterval = 3600,
         startExpired: Bool = false,
         mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
+        clock: any GatewayClock = SystemClock(),
         configure: (inout Configuration) -> Void = { _ in },
         prepare: (MockUpstream) throws -> Void = { _ in },
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let harness = try await start(
             emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo, startExpired: startExpired,
-            mockConfiguration: mockConfiguration, configure: configure, prepare: prepare)
+            mockConfiguration: mockConfiguration, clock: clock, configure: configure, prepare: prepare)
         try await withTeardown { try await body(harness) } teardown: { await harness.stop() }
     }
 
@@ -43,6 +45,7 @@ public final class GatewayHarness: Sendable {
         loggedInAgo: TimeInterval = 3600,
         startExpired: Bool = false,
         mockConfiguration: MockUpstream.Configuration = MockUpstream.Configuration(),
+        clock: any GatewayClock = SystemClock(),
         configure: (inout Configuration) -> Void = { _ in },
         prepare: (MockUpstream) throws -> Void = { _ in }
     ) async throws -> GatewayHarness {
@@ -52,7 +55,7 @@ public final class GatewayHarness: Sendable {
         do {
             return try await startGateway(
                 on: mock, directory: directory, emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo,
-                startExpired: startExpired, configure: configure, prepare: prepare)
+                startExpired: startExpired, clock: clock, configure: configure, prepare: prepare)
         } catch {
             // A harness that did not start leaves nothing running behind.
             await mock.stop()
@@ -63,8 +66,23 @@ public final class GatewayHarness: Sendable {
 
     private static func startGateway(
         on mock: MockUpstream, directory: URL, emails: [String], accessTokenLifetime: TimeInterval?, loggedInAgo: TimeInterval,
-        startExpired: Bool, configure: (inout Configuration) -> Void, prepare: (MockUpstream) throws -> Void
+        startExpired: Bool, clock: any GatewayClock, configure: (inout Configuration) -> Void, prepare: (MockUpstream) throws -> Void
     ) async throws -> GatewayHarness {
+        let (store, gateway, logs) = try assemble(
+            on: mock, directory: directory, emails: emails, accessTokenLifetime: accessTokenLifetime, loggedInAgo: loggedInAgo,
+            startExpired: startExpired, clock: clock, configure: configure)
+        // Scripts set before the gateway starts: its first usage poll may already refresh.
+        try prepare(mock)
+        let running = try await gateway.start()
+        return GatewayHarness(mock: mock, store: store, gateway: gateway, running: running, dataDirectory: directory, logs: logs)
+    }
+
+    /// A gateway, not started, over a new store in `directory` holding an account of `mock` for each of `emails`.
+    public static func assemble(
+        on mock: MockUpstream, directory: URL, emails: [String], accessTokenLifetime: TimeInterval? = nil, loggedInAgo: TimeInterval = 3600,
+        startExpired: Bool = false, allowUnauthenticated: Bool = false, clock: any GatewayClock = SystemClock(),
+        configure: (inout Configuration) -> Void = { _ in }
+    ) throws -> (store: AccountStore, gateway: Gateway, logs: LogCapture) {
         var configuration = Configuration()
         configuration.dataDirectory = directory.path
         configuration.upstreamBaseURL = mock.upstreamBaseURL
@@ -83,13 +101,11 @@ public final class GatewayHarness: Sendable {
             if startExpired { file.tokens.accessToken = Self.expired(file.tokens.accessToken) }
             _ = try store.importAccount(try SwitchboardCore.CodexAuthFile(data: JSONEncoder().encode(file)))
         }
-        // Scripts set before the gateway starts: its first usage poll may already refresh.
-        try prepare(mock)
         let logs = LogCapture()
         let logger = Logger(label: "test") { _ in logs.handler() }
-        let gateway = try Gateway(configuration: configuration, store: store, transport: transport, logger: logger)
-        let running = try await gateway.start()
-        return GatewayHarness(mock: mock, store: store, gateway: gateway, running: running, dataDirectory: directory, logs: logs)
+        let gateway = try Gateway(
+            configuration: configuration, store: store, transport: transport, allowUnauthenticated: allowUnauthenticated, clock: clock, logger: logger)
+        return (store, gateway, logs)
     }
 
     /// The same JWT with `exp` an hour in the past.

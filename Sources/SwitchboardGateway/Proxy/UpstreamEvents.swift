@@ -99,7 +99,7 @@ struct UpstreamEvents {
         }
         guard event.type == "response.failed" else { return .completed(response: response) }
         let error = response?["error"] ?? data?["error"] ?? ["message": "response failed"]
-        let failure = FailureCatalog.classify(streamError: error, now: Date())
+        let failure = FailureCatalog.classify(streamError: error, now: pool.clock.now)
         if failure.movesOn {
             pool.record(.failed(failure, at: .responses, source: .responses, accessTokenValid: true, observedWith: opened.credential), for: opened.accountID)
         }

@@ -20,10 +20,14 @@ public final class KeyAccounting: Sendable {
     }
 
     let store: AccountStore
+    /// The per-minute and per-day windows are judged at this clock (the gateway's).
+    let clock: any GatewayClock
     private let state = Mutex(State())
 
-    public init(store: AccountStore, now: Date = Date()) throws {
+    public init(store: AccountStore, clock: any GatewayClock = SystemClock()) throws {
         self.store = store
+        self.clock = clock
+        let now = clock.now
         let today = KeyMeter.day(of: now)
         let used = try store.keyUsage(day: today)
         state.withLock { state in
@@ -40,7 +44,8 @@ public final class KeyAccounting: Sendable {
 
     /// Lets a request for `model` start, or throws the key's refusal; records the model on the trace.
     /// Runs before an account is picked, so a refused request costs no upstream call.
-    func admit(_ trace: RequestTrace, model: String?, now: Date = Date()) throws(GatewayError) {
+    func admit(_ trace: RequestTrace, model: String?) throws(GatewayError) {
+        let now = clock.now
         var keyID: String?
         trace.update { $0.model = model; keyID = $0.keyID }
         guard let keyID else { return }
@@ -59,7 +64,8 @@ public final class KeyAccounting: Sendable {
     }
 
     /// Adds a finished request of `keyID` and its tokens.
-    func charge(keyID: String, tokens: Int, now: Date = Date()) {
+    func charge(keyID: String, tokens: Int) {
+        let now = clock.now
         let day = KeyMeter.day(of: now)
         state.withLock { state in
             state.meters[keyID, default: KeyMeter(now: now)].charge(tokens: tokens, now: now)
@@ -80,8 +86,8 @@ public final class KeyAccounting: Sendable {
     }
 
     /// Tokens and requests each key used today (for the status page).
-    func usedToday(now: Date = Date()) -> [String: (tokens: Int, requests: Int)] {
-        let today = KeyMeter.day(of: now)
+    func usedToday(now: Date? = nil) -> [String: (tokens: Int, requests: Int)] {
+        let today = KeyMeter.day(of: now ?? clock.now)
         return state.withLock { state in
             state.meters.filter { $0.value.day == today }.mapValues { (tokens: $0.tokensToday, requests: $0.requestsToday) }
         }

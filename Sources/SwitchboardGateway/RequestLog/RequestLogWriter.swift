@@ -19,7 +19,8 @@ public struct RequestLogWriter: Service {
         prune()
         let ticks = Atomic<Int>(0)
         let pruneEvery = max(1, Int(pruneInterval / interval))
-        await runPeriodically(every: interval) {
+        // Batching is about write load, on wall time.
+        await runPeriodically(every: interval, on: SystemClock()) {
             flush()
             if ticks.add(1, ordering: .relaxed).newValue % pruneEvery == 0 { prune() }
         }

@@ -30,7 +30,7 @@ struct ChatRoutes: Sendable {
                 }
                 if case .failed(let error, let failure) = end { throw GatewayError.upstreamFailure(error, failure) }
                 do throws(ChatUpstreamError) { return try collected.completion.finish() } catch {
-                    throw GatewayError.upstreamFailure(error.object, FailureCatalog.classify(streamError: error.object, now: Date()))
+                    throw GatewayError.upstreamFailure(error.object, FailureCatalog.classify(streamError: error.object, now: proxy.pool.clock.now))
                 }
             }
             return JSONResponse.ok(answer)
@@ -51,7 +51,7 @@ struct ChatRoutes: Sendable {
     }
 
     private func stream(_ chat: TranslatedChatRequest, _ opened: OpenedStream, _ events: UpstreamEvents, _ watch: RequestWatch, _ context: GatewayContext) -> Response {
-        let (trace, logger, requestID) = (context.trace, context.logger, context.id)
+        let trace = context.trace
         return Response(status: .ok, headers: StreamRelay.headers(opened, events), body: ResponseBody { writer in
             var translator = ChatStreamTranslator(model: chat.model, includeUsage: chat.includeUsage)
             let (end, seen) = await watch.during(interrupt: opened.response.body.cancel) {
@@ -65,17 +65,14 @@ struct ChatRoutes: Sendable {
             }
             var interruption = seen
             if case .clientGone = end { interruption = .clientGone }
-            if interruption == .clientGone {
-                trace.finish(route: "/v1/chat/completions", status: 499, requestID: requestID, logger: logger)
-                return
-            }
+            if interruption == .clientGone { return trace.update { $0.streamStatus = 499 } }
             var tail = translator.finish().reduce(into: Data()) { $0 += ChatStreamFrame.data($1) }
             tail += ChatStreamFrame.done
             try? await writer.write(ByteBuffer(bytes: tail))
             try? await writer.finish(nil)
             // At the end of the shutdown grace the stream was cut here: the final chunk says it failed.
             let status = if interruption == .shuttingDown { 503 } else if case .completed = end { 200 } else { 502 }
-            trace.finish(route: "/v1/chat/completions", status: status, requestID: requestID, logger: logger)
+            trace.update { $0.streamStatus = status }
         })
     }
 

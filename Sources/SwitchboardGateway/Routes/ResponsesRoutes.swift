@@ -26,7 +26,7 @@ struct ResponsesRoutes: Sendable {
         try limits.admit(context.trace, model: json["model"]?.stringValue)
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: json["prompt_cache_key"]?.stringValue)
         let opened = try await open(body, request, context, stickyKey: key)
-        return relay(opened, request, context, route: "/backend-api/codex/responses")
+        return StreamRelay.response(opened, events: events(opened, context), watch: watch(context))
     }
 
     func responses(_ request: Request, _ context: GatewayContext) async throws -> Response {
@@ -43,7 +43,7 @@ struct ResponsesRoutes: Sendable {
             return JSONResponse.ok(answer)
         }
         let opened = try await open(parsed.body, request, context, stickyKey: key)
-        return relay(opened, request, context, route: "/v1/responses")
+        return StreamRelay.response(opened, events: events(opened, context), watch: watch(context))
     }
 
     /// Opens the upstream stream; given up (and the upstream call cancelled) if the client leaves meanwhile.
@@ -59,15 +59,6 @@ struct ResponsesRoutes: Sendable {
 
     private func events(_ opened: OpenedStream, _ context: GatewayContext) -> UpstreamEvents {
         UpstreamEvents(opened: opened, pool: proxy.pool, trace: context.trace)
-    }
-
-    private func relay(_ opened: OpenedStream, _ request: Request, _ context: GatewayContext, route: String) -> Response {
-        let trace = context.trace
-        let logger = context.logger
-        let requestID = context.id
-        return StreamRelay.response(opened, events: events(opened, context), watch: watch(context)) { status in
-            trace.finish(route: route, status: status, requestID: requestID, logger: logger)
-        }
     }
 }
 

@@ -11,7 +11,7 @@ struct UsageRoutes: Sendable {
     func usage(_ request: Request, _ context: GatewayContext) async throws -> Response {
         let key = ForwardedHeaders.stickyKey(headers: request.headers, promptCacheKey: nil)
         guard let id = pool.pick(key: key), let account = pool.account(id) else { throw pool.emptyPoolError() }
-        return JSONResponse.ok(Self.report(account, now: Date()))
+        return JSONResponse.ok(Self.report(account, now: pool.clock.now))
     }
 
     static func report(_ account: Account, now: Date) -> JSONValue {

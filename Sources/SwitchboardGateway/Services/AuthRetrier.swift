@@ -20,8 +20,8 @@ public struct AuthRetrier: Service {
 
     public func run() async throws {
         // Wake often enough to honour each account's own next_at (itself interval-spaced).
-        await runPeriodically(every: min(interval / 4, 15), jitter: 0.1) {
-            await retryDue(now: Date())
+        await runPeriodically(every: min(interval / 4, 15), jitter: 0.1, on: pool.clock) {
+            await retryDue(now: pool.clock.now)
         }
     }
 

@@ -1,14 +1,14 @@
 import Foundation
 import ServiceLifecycle
 
-/// Runs `body` every `interval` (± `jitter` of it, so many gateways or accounts don't beat in step)
-/// until graceful shutdown or cancellation.
-func runPeriodically(every interval: TimeInterval, jitter: Double = 0, _ body: @escaping @Sendable () async -> Void) async {
+/// Runs `body` every `interval` of `clock`'s time (± `jitter` of it, so many gateways or accounts don't
+/// beat in step) until graceful shutdown or cancellation.
+func runPeriodically(every interval: TimeInterval, jitter: Double = 0, on clock: any GatewayClock, _ body: @escaping @Sendable () async -> Void) async {
     await cancelWhenGracefulShutdown {
         while !Task.isCancelled {
             await body()
             let spread = jitter > 0 ? Double.random(in: -jitter...jitter) : 0
-            try? await Task.sleep(for: .seconds(max(0.01, interval * (1 + spread))))
+            try? await clock.sleep(for: .seconds(max(0.01, interval * (1 + spread))))
         }
     }
 }

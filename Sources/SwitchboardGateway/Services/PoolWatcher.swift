@@ -28,7 +28,8 @@ public struct PoolWatcher: Service {
         let ticks = Atomic<Int>(0)
         // Key usage is written about once a minute: a write per request would wake every watcher.
         let flushEvery = max(1, Int(60 / interval))
-        await runPeriodically(every: interval) {
+        // Watching the database is I/O on wall time; what a tick releases is judged by the pool's clock.
+        await runPeriodically(every: interval, on: SystemClock()) {
             if ticks.add(1, ordering: .relaxed).newValue % flushEvery == 0 { access.flushUsage() }
             do {
                 let version = try counter.current()

@@ -25,7 +25,7 @@ public struct UsagePoller: Service {
     }
 
     public func run() async throws {
-        await runPeriodically(every: interval, jitter: 0.1) { await pollAll() }
+        await runPeriodically(every: interval, jitter: 0.1, on: pool.clock) { await pollAll() }
     }
 
     func pollAll() async {
