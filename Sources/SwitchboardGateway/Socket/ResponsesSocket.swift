@@ -107,7 +107,7 @@ final class ResponsesSocket: Sendable {
                 return key
             }
             let opened = try await proxy.open(body: body, headers: turnHeaders(request), stickyKey: key, trace: trace)
-            for text in TurnPrelude.messages(opened.response, account: proxy.pool.account(opened.accountID), now: Date()) {
+            for text in TurnPrelude.messages(opened.response, account: proxy.pool.account(opened.accountID), now: proxy.pool.clock.now) {
                 try await outbound.write(.text(text))
             }
             var output: [JSONValue] = []
