@@ -80,7 +80,9 @@ public struct RequestLogEntry: Sendable, Equatable, FetchableRecord {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    var arguments: StatementArguments {
+    var arguments: StatementArguments { StatementArguments(values) }
+
+    var values: [(any DatabaseValueConvertible)?] {
         [
             at.timeIntervalSince1970, requestID, route, transport, keyID, accountID, model, status, errorCode, attempts,
             inputTokens, cachedTokens, outputTokens, reasoningTokens, ttfbMilliseconds, durationMilliseconds, userAgent,

@@ -72,7 +72,9 @@ public final class GatewayHarness: Sendable {
         configuration.usageInterval = 3600
         configuration.shutdownGrace = 5
         configure(&configuration)
-        let store = try AccountStore.open(dataDirectory: directory)
+        let store = try AccountStore.open(
+            databaseURL: configuration.databaseURL?.text, dataDirectory: directory,
+            keySource: configuration.encryptionKey.map { .environment($0.base64) })
         for email in emails {
             var file = try mock.createAccount(email: email, accessTokenLifetime: accessTokenLifetime)
             // Logged in an hour ago: a token obtained a moment ago is "fresh", and a 401 on a fresh
@@ -132,19 +134,28 @@ public final class GatewayHarness: Sendable {
 
     /// Sends a request and collects the whole answer.
     public func send(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> TestResponse {
-        let response = try await open(method, path, body: body, headers: headers)
+        try await Self.send(to: running.baseURL, method, path, body: body, headers: headers)
+    }
+
+    /// Sends a request to the gateway at `baseURL` and collects the whole answer.
+    public static func send(to baseURL: String, _ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> TestResponse {
+        let response = try await open(baseURL, method, path, body: body, headers: headers)
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return TestResponse(status: response.status, headers: response.headers, body: Data(bytes))
     }
 
     /// Sends a request and returns as soon as the head arrives; the body streams.
     public func open(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> UpstreamResponse {
+        try await Self.open(running.baseURL, method, path, body: body, headers: headers)
+    }
+
+    static func open(_ baseURL: String, _ method: String, _ path: String, body: String?, headers: [HTTPHeader]) async throws -> UpstreamResponse {
         var all = headers
         if body != nil { all.append(HTTPHeader("Content-Type", "application/json")) }
         let request = UpstreamRequest(
-            method: method, url: running.baseURL + path, headers: all, body: body.map { Array($0.utf8) },
+            method: method, url: baseURL + path, headers: all, body: body.map { Array($0.utf8) },
             timeouts: .streaming(idle: .seconds(20)))
-        return try await Self.transport.send(request)
+        return try await transport.send(request)
     }
 
     public static let codexBody = #"{"model":"gpt-5","instructions":"be brief","input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}],"stream":true,"store":false}"#
