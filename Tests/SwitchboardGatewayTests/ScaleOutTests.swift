@@ -23,7 +23,8 @@ struct ScaleOutTests {
                 return await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses.allSatisfy { $0 == 503 }, "\(statuses)")
-            #expect(try cluster.mock.counters(for: "one@example.com").tokenCalls == 1)
+            let calls = try cluster.mock.counters(for: "one@example.com").tokenCalls
+            #expect(calls == 1, "\(calls) token calls")
             let id = try cluster.instances[0].store.find("one@example.com").id
             for (index, instance) in cluster.instances.enumerated() {
                 let seen = await eventually(timeout: .seconds(1)) {
