@@ -25,6 +25,7 @@ public struct Configuration: Sendable, Equatable {
     public var requestLogMaxRows = Defaults.requestLogMaxRows
     /// A PostgreSQL shared by several instances (`postgres://user[:password]@host[:port]/database`); nil: SQLite in the data directory.
     public var databaseURL: DatabaseURL?
+    public var heartbeatTimeout = Defaults.heartbeatTimeout
 
     public init() {}
 
@@ -75,6 +76,7 @@ public struct Configuration: Sendable, Equatable {
         requestLogDays = try number("REQUEST_LOG_DAYS", "a number of days (0 turns the request log off)", minimum: 0) ?? requestLogDays
         requestLogMaxRows = try number("REQUEST_LOG_MAX_ROWS", "a positive row count") ?? requestLogMaxRows
         databaseURL = text("DATABASE_URL").map(DatabaseURL.init)
+        heartbeatTimeout = try number("HEARTBEAT_TIMEOUT", "a positive number of seconds") ?? heartbeatTimeout
     }
 
     public var lifecyclePolicy: LifecyclePolicy {

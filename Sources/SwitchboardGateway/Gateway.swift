@@ -20,6 +20,8 @@ public final class Gateway: Sendable {
     let clients: UpstreamClients
     let logger: Logger
     let drain = ShutdownDrain()
+    /// This instance's name in the shared database's `members` table.
+    public let member = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
 
     /// The typed upstream clients, all on one transport.
     struct UpstreamClients: Sendable {
@@ -49,6 +51,8 @@ public final class Gateway: Sendable {
         access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
         requestLog = RequestLog(accounting: try KeyAccounting(store: store), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
         try pool.reload()
+        // Joins the other instances before the first usage poll, so nothing is polled twice at start.
+        try pool.heartbeat(as: member, timeout: configuration.heartbeatTimeout)
     }
 
     public func router() -> Router<GatewayContext> {
@@ -111,6 +115,7 @@ public final class Gateway: Sendable {
             try PoolWatcher(pool: pool, access: access, limits: requestLog.accounting, interval: Defaults.changePollInterval, logger: logger),
             UsagePoller(pool: pool, credentials: credentials, client: clients.usage, interval: configuration.usageInterval, logger: logger),
             AuthRetrier(pool: pool, credentials: credentials, interval: configuration.authRetryInterval, logger: logger),
+            Membership(pool: pool, member: member, timeout: configuration.heartbeatTimeout, logger: logger),
             ShutdownDrainService(drain: drain, grace: .seconds(configuration.shutdownGrace)),
         ]
     }

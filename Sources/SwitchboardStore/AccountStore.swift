@@ -133,6 +133,9 @@ public final class AccountStore: Sendable {
     /// Tells when another process (or instance) has committed.
     public func makeChangeCounter() throws -> ChangeCounter { try backend.makeChangeCounter() }
 
+    /// Records that `member` is alive; the live members (nil: a single-instance store). See `StoreBackend`.
+    public func heartbeat(member: String, timeout: TimeInterval) throws -> [String]? { try backend.heartbeat(member: member, timeout: timeout) }
+
     // MARK: API keys
 
     /// Creates a key and returns it with its record; the key is never readable again.

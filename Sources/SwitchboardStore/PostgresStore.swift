@@ -277,6 +277,16 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// The database's clock decides who is alive, so instances' clocks may differ. Members silent for
+    /// an hour are forgotten.
+    public func heartbeat(member: String, timeout: TimeInterval) throws -> [String]? {
+        try connections.transaction { session in
+            try session.execute("INSERT INTO members (id, seen_at) VALUES (?, now()) ON CONFLICT (id) DO UPDATE SET seen_at = now()", [member])
+            try session.execute("DELETE FROM members WHERE seen_at < now() - interval '1 hour'")
+            return try session.rows("SELECT id FROM members WHERE seen_at > now() - make_interval(secs => ?) ORDER BY id", [timeout]).map { $0["id"] as String }
+        }
+    }
+
     // MARK: API keys
 
     public func createAPIKey(name: String, limits: KeyLimits, now: Date) throws -> (key: String, record: APIKeyRecord) {

@@ -297,6 +297,9 @@ public final class SQLiteStore: StoreBackend {
         }
     }
 
+    /// One machine, one serving process: nothing to share out.
+    public func heartbeat(member: String, timeout: TimeInterval) throws -> [String]? { nil }
+
     // MARK: Watching
 
     /// Tells when another process has committed (see `ChangeCounter`).

@@ -28,6 +28,9 @@ public protocol StoreBackend: AnyObject, Sendable {
     func refreshClaimed(_ id: String, now: Date) throws -> Bool
     func remove(id: String, now: Date) throws
     func makeChangeCounter() throws -> ChangeCounter
+    /// Records that `member` is alive (the database's clock) and returns the members alive within
+    /// `timeout`, itself included; nil when the backend serves one instance only (SQLite).
+    func heartbeat(member: String, timeout: TimeInterval) throws -> [String]?
 
     func createAPIKey(name: String, limits: KeyLimits, now: Date) throws -> (key: String, record: APIKeyRecord)
     func apiKeys() throws -> [APIKeyRecord]

@@ -53,4 +53,52 @@ struct ScaleOutTests {
             }
         }
     }
+
+    static let emails = (1...6).map { "user\($0)@example.com" }
+
+    /// Each account's background work belongs to one live instance; when one stops heartbeating (as
+    /// after `kill -9`) its accounts are polled by the others within the heartbeat timeout.
+    @Test func eachAccountIsPolledByOneInstanceAndADeadInstancesShareMoves() async throws {
+        try await GatewayCluster.with(emails: Self.emails, configure: { $0.usageInterval = 0.3; $0.heartbeatTimeout = 1 }) { cluster in
+            let ids = try Self.emails.map { try cluster.instances[0].store.find($0).id }
+            #expect(await eventually { ids.allSatisfy { id in cluster.instances.filter { $0.gateway.pool.owns(id) }.count == 1 } })
+            // Polls over a 1.5 s window (a measurement, not a wait): one instance per account, so about 5 each, not 15.
+            let before = try Self.emails.map { try cluster.mock.counters(for: $0).usageCalls }
+            try await Task.sleep(for: .milliseconds(1500))
+            let polls = try zip(Self.emails, before).map { try cluster.mock.counters(for: $0).usageCalls - $1 }
+            #expect(polls.allSatisfy { (2...8).contains($0) }, "\(polls)")
+
+            let dead = cluster.instances[0]
+            let orphans = zip(Self.emails, ids).filter { dead.gateway.pool.owns($0.1) }.map(\.0)
+            await dead.running.stop()
+            let stoppedAt = ContinuousClock.now
+            let survivors = cluster.instances.dropFirst()
+            #expect(await eventually(timeout: .seconds(5)) { ids.allSatisfy { id in survivors.filter { $0.gateway.pool.owns(id) }.count == 1 } })
+            let counts = try orphans.map { try cluster.mock.counters(for: $0).usageCalls }
+            #expect(await eventually(timeout: .seconds(5)) { (try? zip(orphans, counts).allSatisfy { try cluster.mock.counters(for: $0).usageCalls > $1 }) ?? false })
+            #expect(ContinuousClock.now - stoppedAt < .seconds(15), "orphaned accounts polled again within 15 s")
+        }
+    }
+
+    /// One session key is served by the same account whichever instance gets the request.
+    @Test func aSessionKeyIsServedByTheSameAccountOnEveryInstance() async throws {
+        try await GatewayCluster.with(emails: Self.emails) { cluster in
+            // Other traffic first, a different amount on each instance: their round-robin positions differ.
+            for (index, instance) in cluster.instances.enumerated() {
+                for _ in 0...index { #expect(try await instance.send("POST", "/v1/responses", body: Self.request).status == 200) }
+            }
+            for session in 0..<10 {
+                let body = #"{"model":"gpt-5","input":"hi","prompt_cache_key":"session-\#(session)"}"#
+                var served: Set<String> = []
+                for instance in cluster.instances {
+                    let before = try Self.emails.map { try cluster.mock.counters(for: $0).responsesCalls }
+                    let response = try await instance.send("POST", "/v1/responses", body: body)
+                    #expect(response.status == 200, "\(response.text)")
+                    let after = try Self.emails.map { try cluster.mock.counters(for: $0).responsesCalls }
+                    served.formUnion(zip(Self.emails, zip(before, after)).filter { $0.1.1 > $0.1.0 }.map(\.0))
+                }
+                #expect(served.count == 1, "session-\(session) served by \(served)")
+            }
+        }
+    }
 }
