@@ -270,11 +270,11 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
-    /// The `store_changes` counter, which every committed change of accounts or API keys moves (any instance's).
+    /// Moves with every committed change of accounts or API keys, any instance's: see `PostgresChangeWatch`.
     public func makeChangeCounter() throws -> ChangeCounter {
-        ChangeCounter { [connections] in
-            try connections.session { try $0.row("SELECT counter FROM store_changes WHERE id = 1")?["counter"] ?? 0 }
-        }
+        let watch = PostgresChangeWatch(connections: connections)
+        _ = try watch.current()
+        return ChangeCounter { try watch.current() }
     }
 
     /// The database's clock decides who is alive, so instances' clocks may differ. Members silent for

@@ -48,6 +48,18 @@ struct PostgresStoreTests {
         #expect(try store.accounts().first?.tokens.refreshToken == "rt-PLAINTEXT-CANARY")
     }
 
+    /// A commit elsewhere is seen through NOTIFY well before the once-a-second counter read.
+    @Test func anotherInstancesCommitIsNotifiedAtOnce() async throws {
+        let url = try await withPostgres { $0 }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-pg-\(UUID().uuidString)")
+        let key = TokenCipher.KeySource.environment(Data(repeating: 5, count: 32).base64EncodedString())
+        let watching = try AccountStore.open(databaseURL: url, dataDirectory: directory, keySource: key)
+        let counter = try watching.makeChangeCounter()
+        let before = try counter.current()
+        _ = try AccountStore.open(databaseURL: url, dataDirectory: directory, keySource: key).importAccount(StoreFixture.authFile())
+        #expect(await eventually(timeout: .milliseconds(400), every: .milliseconds(10)) { (try? counter.current()) != before })
+    }
+
     @Test func aMigrationIsSplitIntoStatementsOutsideQuotesBodiesAndComments() {
         let script = "-- the instances' clocks; ignored\nCREATE TABLE a (x TEXT DEFAULT ';');\nCREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;\n"
         #expect(PostgresSession.statements(script) == ["CREATE TABLE a (x TEXT DEFAULT ';')", "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$"])
