@@ -136,6 +136,9 @@ public final class AccountStore: Sendable {
     /// Records that `member` is alive; the live members (nil: a single-instance store). See `StoreBackend`.
     public func heartbeat(member: String, timeout: TimeInterval) throws -> [String]? { try backend.heartbeat(member: member, timeout: timeout) }
 
+    /// The instances alive within `timeout` on a shared database (empty on SQLite).
+    public func liveMembers(within timeout: TimeInterval) throws -> [String] { try backend.liveMembers(within: timeout) }
+
     // MARK: API keys
 
     /// Creates a key and returns it with its record; the key is never readable again.

@@ -283,8 +283,16 @@ public final class PostgresStore: StoreBackend {
         try connections.transaction { session in
             try session.execute("INSERT INTO members (id, seen_at) VALUES (?, now()) ON CONFLICT (id) DO UPDATE SET seen_at = now()", [member])
             try session.execute("DELETE FROM members WHERE seen_at < now() - interval '1 hour'")
-            return try session.rows("SELECT id FROM members WHERE seen_at > now() - make_interval(secs => ?) ORDER BY id", [timeout]).map { $0["id"] as String }
+            return try Self.live(session, within: timeout)
         }
+    }
+
+    public func liveMembers(within timeout: TimeInterval) throws -> [String] {
+        try connections.session { try Self.live($0, within: timeout) }
+    }
+
+    private static func live(_ session: PostgresSession, within timeout: TimeInterval) throws -> [String] {
+        try session.rows("SELECT id FROM members WHERE seen_at > now() - make_interval(secs => ?) ORDER BY id", [timeout]).map { $0["id"] as String }
     }
 
     // MARK: API keys

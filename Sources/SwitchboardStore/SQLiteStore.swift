@@ -300,6 +300,8 @@ public final class SQLiteStore: StoreBackend {
     /// One machine, one serving process: nothing to share out.
     public func heartbeat(member: String, timeout: TimeInterval) throws -> [String]? { nil }
 
+    public func liveMembers(within timeout: TimeInterval) throws -> [String] { [] }
+
     // MARK: Watching
 
     /// Tells when another process has committed (see `ChangeCounter`).

@@ -31,6 +31,8 @@ public protocol StoreBackend: AnyObject, Sendable {
     /// Records that `member` is alive (the database's clock) and returns the members alive within
     /// `timeout`, itself included; nil when the backend serves one instance only (SQLite).
     func heartbeat(member: String, timeout: TimeInterval) throws -> [String]?
+    /// The members alive within `timeout`, without heartbeating (empty on SQLite).
+    func liveMembers(within timeout: TimeInterval) throws -> [String]
 
     func createAPIKey(name: String, limits: KeyLimits, now: Date) throws -> (key: String, record: APIKeyRecord)
     func apiKeys() throws -> [APIKeyRecord]

@@ -1,4 +1,5 @@
 import Foundation
+import MockUpstream
 import Testing
 import SwitchboardCore
 import SwitchboardStore
@@ -99,6 +100,43 @@ struct ScaleOutTests {
                 }
                 #expect(served.count == 1, "session-\(session) served by \(served)")
             }
+        }
+    }
+
+    /// Two `switchboard serve` processes; one gets SIGKILL: its accounts are polled by the other within 15 s.
+    @Test func afterKill9OfOneServeProcessItsAccountsArePolledByTheOtherWithin15Seconds() async throws {
+        let mock = MockUpstream()
+        _ = try await mock.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-kill-\(UUID().uuidString)")
+        try await withTeardown {
+            let url = try await withPostgres { $0 }
+            let key = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+            let store = try AccountStore.open(databaseURL: url, dataDirectory: directory, keySource: .environment(key))
+            for email in Self.emails {
+                _ = try store.importAccount(try CodexAuthFile(data: JSONEncoder().encode(try mock.createAccount(email: email))))
+            }
+            let environment = [
+                "SWITCHBOARD_DATABASE_URL": url, "SWITCHBOARD_ENCRYPTION_KEY": key, "SWITCHBOARD_UPSTREAM_BASE_URL": mock.upstreamBaseURL,
+                "SWITCHBOARD_AUTH_BASE_URL": mock.baseURL, "SWITCHBOARD_USAGE_INTERVAL": "1", "SWITCHBOARD_HEARTBEAT_TIMEOUT": "2",
+            ]
+            try await ServeProcess.with(dataDirectory: directory.appendingPathComponent("a"), environment: environment) { first in
+                try await ServeProcess.with(dataDirectory: directory.appendingPathComponent("b"), environment: environment) { _ in
+                    #expect(await eventually(timeout: .seconds(5)) { (try? store.liveMembers(within: 2))?.count == 2 })
+                    first.signal(SIGKILL)
+                    let killed = ContinuousClock.now
+                    // Once the killed one counts as dead, every account is polled again, by the survivor.
+                    #expect(await eventually(timeout: .seconds(5)) { (try? store.liveMembers(within: 2))?.count == 1 })
+                    let counts = try Self.emails.map { try mock.counters(for: $0).usageCalls }
+                    let repolled = await eventually(timeout: .seconds(12)) {
+                        (try? zip(Self.emails, counts).allSatisfy { try mock.counters(for: $0).usageCalls > $1 }) ?? false
+                    }
+                    #expect(repolled, "every account polled again after the kill")
+                    #expect(ContinuousClock.now - killed < .seconds(15))
+                }
+            }
+        } teardown: {
+            await mock.stop()
+            try? FileManager.default.removeItem(at: directory)
         }
     }
 }
