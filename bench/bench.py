@@ -554,8 +554,8 @@ class Bench:
         if not versions:
             raise RuntimeError("PostgreSQL is not installed (make deps)")
         pg_bin = Path(f"/usr/lib/postgresql/{versions[0]}/bin")
-        root = self.work / "postgres"
-        root.mkdir(exist_ok=True)
+        # A folder of its own: the work dir is private to this user, and the server runs as `postgres`.
+        root = self.pg_root = Path(tempfile.mkdtemp(prefix="switchboard-bench-pg-"))
         as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if as_user:
             shutil.chown(root, "postgres", "postgres")
@@ -593,6 +593,10 @@ class Bench:
                                    connections=64, drain=15, also_ports=extra)
                 if run.get("ok_rps", 0) >= out.get(name, {}).get("ok_rps", 0):
                     out[name] = run
+        for process in [p for p in self.processes if p.name.startswith("switchboard-pg-") or p.name == "postgres"]:
+            process.stop()
+            self.processes.remove(process)
+        shutil.rmtree(self.pg_root, ignore_errors=True)
         one, two = out["sqlite_one"], out["postgres_two"]
         if one.get("ok_rps") and two.get("ok_rps"):
             out["added_p99_us"] = two["latency_us"]["p99"] - one["latency_us"]["p99"]

@@ -188,11 +188,8 @@ public final class PostgresStore: StoreBackend {
         case .unchanged, .refused:
             return
         case .ignoredStale(let observed, let current):
-            var (what, cause) = ("a verdict", EventSource.refresh)
-            if case .failed(let failure, let endpoint, let source, _, _) = event { (what, cause) = ("a \(failure.label) verdict from the \(endpoint.rawValue) endpoint", source) }
-            try Self.audit(
-                session, accountID: account.id, at: now, from: status, to: status, cause: cause.rawValue, code: "stale_verdict_ignored",
-                detail: "\(what) observed with \(observed) ignored: the account now holds \(current)")
+            let (cause, detail) = AuditEntry.staleVerdict(event, observed: observed, current: current)
+            try Self.audit(session, accountID: account.id, at: now, from: status, to: status, cause: cause, code: "stale_verdict_ignored", detail: detail)
         case .change(let transition):
             try session.execute(
                 "UPDATE accounts SET \(AccountRow.statusAssignments), last_cooldown_seconds = coalesce(?, last_cooldown_seconds), updated_at = ? WHERE id = ?",
@@ -351,7 +348,12 @@ public final class PostgresStore: StoreBackend {
     public func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta]) throws {
         guard !entries.isEmpty || !keyUsage.isEmpty else { return }
         try connections.transaction { session in
-            for entry in entries { try session.execute(RequestLogEntry.insertSQL, entry.values) }
+            // A few statements per batch, not one per row: each statement is a round trip during which
+            // the writing thread waits.
+            for chunk in stride(from: 0, to: entries.count, by: 500).map({ entries[$0..<min($0 + 500, entries.count)] }) {
+                let rows = Array(repeating: RequestLogEntry.insertRow, count: chunk.count).joined(separator: ", ")
+                try session.execute(RequestLogEntry.insertHead + " VALUES " + rows, chunk.flatMap(\.values))
+            }
             for delta in keyUsage {
                 try session.execute(
                     """

@@ -159,14 +159,7 @@ public final class SQLiteStore: StoreBackend {
     private static func olderThanStored(_ db: Database, id: String, file: TokenSet, stored: TokenSet) throws -> String? {
         let retired = try Bool.fetchOne(
             db, sql: "SELECT 1 FROM retired_credentials WHERE account_id = ? AND fingerprint = ?", arguments: [id, file.fingerprint.hex]) ?? false
-        if retired {
-            return "its refresh token \(file.fingerprint.short) was already rotated away by switchboard (the stored one, \(stored.fingerprint.short), is newer)"
-        }
-        if let fileAt = file.lastRefreshAt, let storedAt = stored.lastRefreshAt, fileAt < storedAt {
-            let iso = ISO8601DateFormatter()
-            return "its last_refresh (\(iso.string(from: fileAt))) is older than the stored credentials' (\(iso.string(from: storedAt)))"
-        }
-        return nil
+        return ImportRule.olderThanStored(retired: retired, file: file, stored: stored)
     }
 
     /// Replaces the tokens; the refresh token they replace is remembered as retired.
@@ -201,11 +194,8 @@ public final class SQLiteStore: StoreBackend {
         case .unchanged, .refused:
             return
         case .ignoredStale(let observed, let current):
-            var (what, cause) = ("a verdict", EventSource.refresh)
-            if case .failed(let failure, let endpoint, let source, _, _) = event { (what, cause) = ("a \(failure.label) verdict from the \(endpoint.rawValue) endpoint", source) }
-            try AuditEntry.insert(
-                db, accountID: account.id, at: now, from: status, to: status, cause: cause.rawValue, code: "stale_verdict_ignored",
-                detail: "\(what) observed with \(observed) ignored: the account now holds \(current)")
+            let (cause, detail) = AuditEntry.staleVerdict(event, observed: observed, current: current)
+            try AuditEntry.insert(db, accountID: account.id, at: now, from: status, to: status, cause: cause, code: "stale_verdict_ignored", detail: detail)
         case .change(let transition):
             try db.execute(
                 sql: "UPDATE accounts SET \(AccountRow.statusAssignments), last_cooldown_seconds = coalesce(?, last_cooldown_seconds), updated_at = ? WHERE id = ?",

@@ -55,12 +55,7 @@ public final class GatewayCluster: Sendable {
         try await withTeardown {
             let url = try await withPostgres { $0 }
             let key = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
-            var configuration = Configuration()
-            configuration.dataDirectory = directory.path
-            configuration.upstreamBaseURL = mock.upstreamBaseURL
-            configuration.authBaseURL = mock.baseURL
-            configuration.usageInterval = 3600
-            configuration.shutdownGrace = 5
+            var configuration = GatewayHarness.configuration(mock: mock, directory: directory)
             configuration.databaseURL = DatabaseURL(url)
             configuration.encryptionKey = EncryptionKey(key)
             configure(&configuration)

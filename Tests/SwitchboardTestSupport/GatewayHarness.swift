@@ -65,12 +65,7 @@ public final class GatewayHarness: Sendable {
         on mock: MockUpstream, directory: URL, emails: [String], accessTokenLifetime: TimeInterval?, loggedInAgo: TimeInterval,
         startExpired: Bool, configure: (inout Configuration) -> Void, prepare: (MockUpstream) throws -> Void
     ) async throws -> GatewayHarness {
-        var configuration = Configuration()
-        configuration.dataDirectory = directory.path
-        configuration.upstreamBaseURL = mock.upstreamBaseURL
-        configuration.authBaseURL = mock.baseURL
-        configuration.usageInterval = 3600
-        configuration.shutdownGrace = 5
+        var configuration = Self.configuration(mock: mock, directory: directory)
         configure(&configuration)
         let store = try AccountStore.open(
             databaseURL: configuration.databaseURL?.text, dataDirectory: directory,
@@ -92,6 +87,17 @@ public final class GatewayHarness: Sendable {
         let gateway = try Gateway(configuration: configuration, store: store, transport: transport, logger: logger)
         let running = try await gateway.start()
         return GatewayHarness(mock: mock, store: store, gateway: gateway, running: running, dataDirectory: directory, logs: logs)
+    }
+
+    /// A gateway's settings in the tests: the mock upstream, a throwaway directory, no usage poll unless asked.
+    static func configuration(mock: MockUpstream, directory: URL) -> Configuration {
+        var configuration = Configuration()
+        configuration.dataDirectory = directory.path
+        configuration.upstreamBaseURL = mock.upstreamBaseURL
+        configuration.authBaseURL = mock.baseURL
+        configuration.usageInterval = 3600
+        configuration.shutdownGrace = 5
+        return configuration
     }
 
     /// The same JWT with `exp` an hour in the past.
