@@ -21,7 +21,14 @@ public final class Gateway: Sendable {
     let logger: Logger
     let drain = ShutdownDrain()
     /// This instance's name in the shared database's `members` table.
-    public let member = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+    public let member = "\(Gateway.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+
+    /// The machine's name as the kernel has it (no name lookup, unlike `ProcessInfo.hostName`).
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     /// The typed upstream clients, all on one transport.
     struct UpstreamClients: Sendable {

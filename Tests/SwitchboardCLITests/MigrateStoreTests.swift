@@ -41,6 +41,10 @@ struct MigrateStoreTests {
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(JSONValue(parsing: Data(listed.stdout.utf8))?.arrayValue?.count == 2)
 
+        let doctor = try await CLI.run(["doctor", "--offline"], dataDirectory: directory, environment: ["SWITCHBOARD_DATABASE_URL": url])
+        #expect(doctor.stdout.contains("opens and is migrated; 0 instance(s) alive"), "\(doctor.stdout)")
+        #expect(doctor.stdout.contains("is the shared database's key"), "\(doctor.stdout)")
+
         let again = try await CLI.run(["migrate-store", "--to", url], dataDirectory: directory)
         #expect(again.status != 0)
         #expect(again.stderr.contains("already holds 2 account(s)"), "\(again.stderr)")

@@ -140,9 +140,9 @@ public final class PostgresServer: Sendable {
     }
 }
 
-/// Runs `body` with the URL of a fresh database on the test PostgreSQL. Returns without running it
-/// only when PostgreSQL is not installed and `CI` is unset (tests gate on `PostgresServer.shouldRun`,
-/// which says why); under `CI` a missing PostgreSQL fails the test.
+/// Runs `body` with the URL of a fresh database on the test PostgreSQL (started on first use). Tests
+/// that need it are enabled by `PostgresServer.shouldRun`: skipped, saying why, only when PostgreSQL is
+/// not installed and `CI` is unset; under `CI` a missing PostgreSQL fails them here.
 public func withPostgres<T>(_ body: (String) async throws -> T) async throws -> T {
     let server = try await PostgresServer.shared()
     return try await body(try await server.createDatabase())
