@@ -60,7 +60,7 @@ struct ScaleOutTests {
     /// Each account's background work belongs to one live instance; when one stops heartbeating (as
     /// after `kill -9`) its accounts are polled by the others within the heartbeat timeout.
     @Test func eachAccountIsPolledByOneInstanceAndADeadInstancesShareMoves() async throws {
-        try await GatewayCluster.with(emails: Self.emails, configure: { $0.usageInterval = 0.3; $0.heartbeatTimeout = 1 }) { cluster in
+        try await GatewayCluster.with(emails: Self.emails, configure: { $0.usageInterval = 0.3; $0.heartbeatTimeout = 2 }) { cluster in
             let ids = try Self.emails.map { try cluster.instances[0].store.find($0).id }
             #expect(await eventually { ids.allSatisfy { id in cluster.instances.filter { $0.gateway.pool.owns(id) }.count == 1 } })
             // Polls over a 1.5 s window (a measurement, not a wait): one instance per account, so about 5 each, not 15.
