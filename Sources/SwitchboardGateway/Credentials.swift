@@ -215,8 +215,10 @@ public final class Credentials: Sendable {
         do {
             grant = try await tokenClient.refresh(refreshToken: current.refreshToken)
         } catch {
+            // The verdict is saved before the claim goes: whoever claims next reads it and sends nothing.
+            let unusable = fail(account.id, tokens: current, outcome: error.outcome, source: source, accessRejected: rejected != nil)
             pool.releaseRefresh(account.id, holder: holder)
-            throw fail(account.id, tokens: current, outcome: error.outcome, source: source, accessRejected: rejected != nil)
+            throw unusable
         }
         GatewayMetrics.refresh(outcome: "ok")
         clearBackoff(account.id)
