@@ -179,8 +179,9 @@ public final class Credentials: Sendable {
     /// row is read again under the claim, so a token it rotated is used and a token it found dead is
     /// never sent again.
     private func refreshUnderClaim(_ id: String, read: Account, source: EventSource, rejected: Token?) async throws -> TokenSet {
-        let account = try pool.latest(id) ?? read
+        let account: Account
         do {
+            account = try pool.latest(id) ?? read
             try Self.checkNotPoisoned(account)
             if let usable = alreadyReplaced(account.tokens, rejected: rejected, now: Date()) {
                 pool.releaseRefresh(id, holder: holder)
