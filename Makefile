@@ -2,7 +2,8 @@
 SWIFT ?= swift
 CONFIGURATION ?= debug
 BIN = .build/$(CONFIGURATION)/switchboard
-SYSTEM_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libzstd-dev
+SYSTEM_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libzstd-dev postgresql
+# postgresql: the tests start a throwaway server of their own (initdb in a temporary folder), never the system service.
 # For the status page's real-browser test (DashboardBrowserTests); CI installs it, `make test` runs it when present.
 BROWSER_PACKAGES = chromium
 

@@ -28,6 +28,8 @@ let package = Package(
         // Benchmark tools only (bench/): the load generator's HTTP client and latency histograms.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // The shared store when several instances run (SWITCHBOARD_DATABASE_URL=postgres://…).
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: statuses, the failure catalog, lifecycle rules, balancer, JWT claims.
@@ -45,6 +47,10 @@ let package = Package(
                 "SwitchboardCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             plugins: ["EmbedMigrationsPlugin"]
         ),
@@ -149,7 +155,9 @@ let package = Package(
             path: "Tests/SwitchboardTestSupport"
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
-        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore", "SwitchboardCore"]),
+        .testTarget(
+            name: "SwitchboardStoreTests",
+            dependencies: ["SwitchboardStore", "SwitchboardCore", "SwitchboardTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SwitchboardUpstreamTests",
             dependencies: [

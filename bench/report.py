@@ -102,6 +102,12 @@ def markdown(results: dict) -> str:
     log_runs = w.get("g", {})
     add(f"| request log costs < 5 % of max req/s (g) | {num(log_runs.get('log_on', {}).get('ok_rps'))} req/s on vs "
         f"{num(log_runs.get('log_off', {}).get('ok_rps'))} off = {num(log_cost, 1)} % | {mark(None if log_cost is None else log_cost < 5)} |")
+    scale = w.get("h", {})
+    two, one = scale.get("postgres_two", {}).get("ok_rps"), scale.get("sqlite_one", {}).get("ok_rps")
+    single = scale.get("postgres_one", {})
+    add(f"| two instances on PostgreSQL, round-robin, vs one on SQLite (h): max req/s, added p99 | {num(two)} vs {num(one)} req/s, "
+        f"added p99 {ms(scale.get('added_p99_us'))} (one instance on PostgreSQL: {num(single.get('ok_rps'))} req/s, "
+        f"p99 {ms(single.get('latency_us', {}).get('p99'))}) | {mark(None if not (two and one) else two >= one)} |")
     add("")
 
     # (a)

@@ -65,8 +65,9 @@ public final class Balancer: Sendable {
     /// The number of selectable accounts in the current snapshot.
     public var selectableCount: Int { state.withLock { $0.snapshot.members.count } }
 
-    /// The account for a request: the sticky one for `key` if it is still selectable, else the one
-    /// with the most headroom, least recently used first. `excluding` holds accounts already tried.
+    /// The account for a request: the sticky one for `key` if it is still selectable, else one with the
+    /// most headroom: for a new session key the same one on every instance (rendezvous hashing over that
+    /// tier), without a key the least recently used. `excluding` holds accounts already tried.
     public func pick(key: String?, excluding: Set<String> = [], now: Date = Date()) -> String? {
         state.withLock { state in
             if let key, let account = state.sticky.account(for: key, now: now),
@@ -74,7 +75,11 @@ public final class Balancer: Sendable {
             {
                 return account
             }
-            guard let chosen = Self.next(in: &state, excluding: excluding) else { return nil }
+            let agreed = key.flatMap { key in
+                state.snapshot.tiers.lazy.map { $0.filter { !excluding.contains($0) } }.first { !$0.isEmpty }
+                    .flatMap { Rendezvous.pick(key, among: $0) }
+            }
+            guard let chosen = agreed ?? Self.next(in: &state, excluding: excluding) else { return nil }
             if let key { state.sticky.bind(key, to: chosen, now: now) }
             return chosen
         }

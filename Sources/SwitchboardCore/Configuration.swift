@@ -23,6 +23,9 @@ public struct Configuration: Sendable, Equatable {
     public var encryptionKey: EncryptionKey?
     public var requestLogDays = Defaults.requestLogDays
     public var requestLogMaxRows = Defaults.requestLogMaxRows
+    /// A PostgreSQL shared by several instances (`postgres://user[:password]@host[:port]/database`); nil: SQLite in the data directory.
+    public var databaseURL: DatabaseURL?
+    public var heartbeatTimeout = Defaults.heartbeatTimeout
 
     public init() {}
 
@@ -72,6 +75,8 @@ public struct Configuration: Sendable, Equatable {
         encryptionKey = text("ENCRYPTION_KEY").map(EncryptionKey.init)
         requestLogDays = try number("REQUEST_LOG_DAYS", "a number of days (0 turns the request log off)", minimum: 0) ?? requestLogDays
         requestLogMaxRows = try number("REQUEST_LOG_MAX_ROWS", "a positive row count") ?? requestLogMaxRows
+        databaseURL = text("DATABASE_URL").map(DatabaseURL.init)
+        heartbeatTimeout = try number("HEARTBEAT_TIMEOUT", "a positive number of seconds") ?? heartbeatTimeout
     }
 
     public var lifecyclePolicy: LifecyclePolicy {
@@ -92,4 +97,15 @@ public struct EncryptionKey: Sendable, Equatable, CustomStringConvertible, Custo
     public init(_ base64: String) { self.base64 = base64 }
     public var description: String { "(redacted)" }
     public var debugDescription: String { description }
+}
+
+/// Where the shared database is; printed without its password.
+public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    public var description: String {
+        guard var components = URLComponents(string: text), components.password != nil else { return text }
+        components.password = "(redacted)"
+        return components.string ?? "(redacted)"
+    }
 }

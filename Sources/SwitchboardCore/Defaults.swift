@@ -48,6 +48,9 @@ public enum Defaults {
     public static let listenBacklog = 4096
     /// How many accounts one request may try before giving up.
     public static let maxAttempts = 3
+    /// An instance on a shared database that has not heartbeat for this long is taken for dead, and its
+    /// share of the background work (usage polls, auth retries, rate-limit releases) moves to the others.
+    public static let heartbeatTimeout: TimeInterval = 10
     /// How often another process's writes are looked for (PRAGMA data_version).
     public static let changePollInterval: TimeInterval = 0.25
     /// Seconds between the pings a WebSocket sends; a peer that misses a pong is closed.

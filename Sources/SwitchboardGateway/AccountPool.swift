@@ -16,6 +16,8 @@ public final class AccountPool: Sendable {
     /// The time every status rule on these accounts is judged at.
     let clock: any GatewayClock
     private let accounts = Mutex<[String: Account]>([:])
+    /// This instance and the live ones when several share the database (nil: this one does all the work).
+    private let members = Mutex<(me: String, live: [String])?>(nil)
 
     public init(store: AccountStore, policy: LifecyclePolicy, alerter: Alerter, logger: Logger, clock: any GatewayClock = SystemClock(), balancer: Balancer = Balancer()) {
         self.store = store
@@ -183,6 +185,21 @@ public final class AccountPool: Sendable {
 
     func refreshClaimed(_ id: String) throws -> Bool { try store.refreshClaimed(id) }
 
+    // MARK: Sharing the work between instances
+
+    /// Heartbeats as `member` and learns who else is alive.
+    func heartbeat(as member: String, timeout: TimeInterval) throws {
+        guard let live = try store.heartbeat(member: member, timeout: timeout) else { return }
+        members.withLock { $0 = (member, live) }
+    }
+
+    /// Whether this instance does the account's background work: the one live instance chosen by
+    /// rendezvous hashing of its id, so each account is polled once and a dead instance's share moves.
+    public func owns(_ id: String) -> Bool {
+        guard let shared = members.withLock({ $0 }), !shared.live.isEmpty else { return true }
+        return Rendezvous.pick(id, among: shared.live) == shared.me
+    }
+
     // MARK: Time
 
     /// Puts accounts whose rate limit or cooldown has ended back into rotation.
@@ -196,7 +213,7 @@ public final class AccountPool: Sendable {
                 }
             }
         }
-        for id in due { record(.resetPassed, for: id, now: now) }
+        for id in due where owns(id) { record(.resetPassed, for: id, now: now) }
     }
 
     /// The answer when no account can be picked: see `EmptyPool`.

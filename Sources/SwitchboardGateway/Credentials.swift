@@ -169,12 +169,31 @@ public final class Credentials: Sendable {
             try Self.checkNotPoisoned(account)
             if let usable = alreadyReplaced(account.tokens, rejected: rejected, now: pool.clock.now) { return usable }
             if try pool.claimRefresh(id, holder: holder) {
-                return try await callTokenEndpoint(account, source: source, rejected: rejected)
+                return try await refreshUnderClaim(id, read: account, source: source, rejected: rejected)
             }
             // Another process is refreshing: wait for its saved result and use it.
             account = try await waitForOtherRefresh(of: account)
         }
         throw Unusable.unavailable(reason: "another process keeps the refresh claim")
+    }
+
+    /// Another process (or instance) may have finished its refresh between our read and our claim: the
+    /// row is read again under the claim, so a token it rotated is used and a token it found dead is
+    /// never sent again.
+    private func refreshUnderClaim(_ id: String, read: Account, source: EventSource, rejected: Token?) async throws -> TokenSet {
+        let account: Account
+        do {
+            account = try pool.latest(id) ?? read
+            try Self.checkNotPoisoned(account)
+            if let usable = alreadyReplaced(account.tokens, rejected: rejected, now: pool.clock.now) {
+                pool.releaseRefresh(id, holder: holder)
+                return usable
+            }
+        } catch {
+            pool.releaseRefresh(id, holder: holder)
+            throw error
+        }
+        return try await callTokenEndpoint(account, source: source, rejected: rejected)
     }
 
     /// Tokens that need no rotation after all: someone replaced the rejected ones, or they are not due.
@@ -200,8 +219,10 @@ public final class Credentials: Sendable {
         do {
             grant = try await tokenClient.refresh(refreshToken: current.refreshToken)
         } catch {
+            // The verdict is saved before the claim goes: whoever claims next reads it and sends nothing.
+            let unusable = fail(account.id, tokens: current, outcome: error.outcome, source: source, accessRejected: rejected != nil)
             pool.releaseRefresh(account.id, holder: holder)
-            throw fail(account.id, tokens: current, outcome: error.outcome, source: source, accessRejected: rejected != nil)
+            throw unusable
         }
         GatewayMetrics.refresh(outcome: "ok")
         clearBackoff(account.id)

@@ -22,6 +22,15 @@ public final class Gateway: Sendable {
     let proxy: ResponsesProxy
     let logger: Logger
     let drain = ShutdownDrain()
+    /// This instance's name in the shared database's `members` table.
+    public let member = "\(Gateway.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+
+    /// The machine's name as the kernel has it (no name lookup, unlike `ProcessInfo.hostName`).
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
 
     /// The typed upstream clients, all on one transport.
     struct UpstreamClients: Sendable {
@@ -56,6 +65,8 @@ public final class Gateway: Sendable {
         access = try ClientAccess(store: store, allowUnauthenticated: allowUnauthenticated)
         requestLog = RequestLog(accounting: try KeyAccounting(store: store, clock: clock), capacity: Defaults.requestLogQueue, keepsRows: configuration.requestLogDays > 0)
         try pool.reload()
+        // Joins the other instances before the first usage poll, so nothing is polled twice at start.
+        try pool.heartbeat(as: member, timeout: configuration.heartbeatTimeout)
     }
 
     func router() -> Router<GatewayContext> {
@@ -125,6 +136,7 @@ public final class Gateway: Sendable {
             try PoolWatcher(pool: pool, access: access, limits: requestLog.accounting, interval: Defaults.changePollInterval, logger: logger),
             UsagePoller(pool: pool, credentials: credentials, client: clients.usage, interval: configuration.usageInterval, logger: logger),
             AuthRetrier(pool: pool, credentials: credentials, interval: configuration.authRetryInterval, logger: logger),
+            Membership(pool: pool, member: member, timeout: configuration.heartbeatTimeout, logger: logger),
             ShutdownDrainService(drain: drain, grace: .seconds(configuration.shutdownGrace)),
         ]
     }

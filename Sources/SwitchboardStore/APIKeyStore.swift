@@ -27,25 +27,34 @@ public struct APIKeyRecord: Sendable, Equatable, FetchableRecord {
     }
 }
 
-/// Client API keys: `sb-` + 32 random bytes (base64url); only their SHA-256 is kept.
-extension AccountStore {
-    /// SHA-256 hex of a presented key: what is stored and compared.
-    public static func hashAPIKey(_ key: String) -> String {
-        Secrets.sha256Hex(key)
-    }
+/// A new client API key: `sb-` + 32 random bytes (base64url); only its SHA-256 is kept.
+struct NewAPIKey {
+    let key: String
+    let id: String
+    let prefix: String
+    let hash: String
 
+    init() {
+        key = "sb-" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncodedString()
+        id = "key_" + String(AccountStore.hashAPIKey(key + "id").prefix(10))
+        prefix = String(key.prefix(9))
+        hash = AccountStore.hashAPIKey(key)
+    }
+}
+
+/// Client API keys.
+extension SQLiteStore {
     /// Creates a key and returns it with its record; the key is never readable again.
     public func createAPIKey(name: String, limits: KeyLimits = KeyLimits(), now: Date = Date()) throws -> (key: String, record: APIKeyRecord) {
-        let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncodedString()
-        let key = "sb-" + secret
-        let id = "key_" + String(Self.hashAPIKey(key + "id").prefix(10))
+        let new = NewAPIKey()
+        let id = new.id
         let record = try pool.write { db in
             try db.execute(
                 sql: "INSERT INTO api_keys (id, name, prefix, hash, created_at, tokens_per_day, requests_per_minute, models) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [id, name, String(key.prefix(9)), Self.hashAPIKey(key), now.timeIntervalSince1970, limits.tokensPerDay, limits.requestsPerMinute, limits.modelList])
+                arguments: [id, name, new.prefix, new.hash, now.timeIntervalSince1970, limits.tokensPerDay, limits.requestsPerMinute, limits.modelList])
             return try APIKeyRecord.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id])!
         }
-        return (key, record)
+        return (new.key, record)
     }
 
     public func apiKeys() throws -> [APIKeyRecord] {

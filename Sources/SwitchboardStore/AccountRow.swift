@@ -35,7 +35,9 @@ enum AccountRow {
     }
 
     /// The status columns of a status, in the order of `statusAssignments`.
-    static func statusArguments(_ status: AccountStatus) -> StatementArguments {
+    static func statusArguments(_ status: AccountStatus) -> StatementArguments { StatementArguments(statusValues(status)) }
+
+    static func statusValues(_ status: AccountStatus) -> [(any DatabaseValueConvertible)?] {
         switch status {
         case .active, .paused:
             return [status.name.rawValue, nil, nil, nil, nil, nil]
@@ -61,7 +63,9 @@ enum AccountRow {
         return UsageSnapshot(planType: row["usage_plan_type"], primary: window("primary"), secondary: window("secondary"), observedAt: observed)
     }
 
-    static func usageArguments(_ usage: UsageSnapshot) -> StatementArguments {
+    static func usageArguments(_ usage: UsageSnapshot) -> StatementArguments { StatementArguments(usageValues(usage)) }
+
+    static func usageValues(_ usage: UsageSnapshot) -> [(any DatabaseValueConvertible)?] {
         [
             usage.planType,
             usage.primary?.usedPercent, usage.primary?.windowSeconds, usage.primary?.resetsAt?.timeIntervalSince1970,
@@ -76,6 +80,10 @@ enum AccountRow {
         """
 
     static func tokenArguments(_ tokens: TokenSet, cipher: TokenCipher) throws -> StatementArguments {
+        StatementArguments(try tokenValues(tokens, cipher: cipher))
+    }
+
+    static func tokenValues(_ tokens: TokenSet, cipher: TokenCipher) throws -> [(any DatabaseValueConvertible)?] {
         [
             try cipher.seal(tokens.accessToken), try cipher.seal(tokens.refreshToken), try cipher.seal(tokens.idToken),
             tokens.fingerprint.hex, tokens.lastRefreshAt?.timeIntervalSince1970,

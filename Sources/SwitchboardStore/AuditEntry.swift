@@ -18,6 +18,13 @@ public struct AuditEntry: Sendable, Equatable, Codable, FetchableRecord {
         case accountID = "account_id", fromStatus = "from_status", toStatus = "to_status"
     }
 
+    /// The cause and detail of the entry noting a verdict on credentials the account no longer holds.
+    static func staleVerdict(_ event: LifecycleEvent, observed: ObservedCredential, current: ObservedCredential) -> (cause: String, detail: String) {
+        var (what, cause) = ("a verdict", EventSource.refresh)
+        if case .failed(let failure, let endpoint, let source, _, _) = event { (what, cause) = ("a \(failure.label) verdict from the \(endpoint.rawValue) endpoint", source) }
+        return (cause.rawValue, "\(what) observed with \(observed) ignored: the account now holds \(current)")
+    }
+
     static func insert(_ db: Database, accountID: String, at: Date, from: String?, to: String, cause: String, code: String?, detail: String?) throws {
         try db.execute(
             sql: "INSERT INTO account_events (account_id, at, from_status, to_status, cause, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -1,10 +1,10 @@
 import GRDB
 
-/// Applies `migrations/NNNN_name.sql` (embedded at build time) in order, each exactly once.
+/// Applies `migrations/sqlite/NNNN_name.sql` (embedded at build time) in order, each exactly once.
 enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        for migration in EmbeddedMigrations.all {
+        for migration in EmbeddedMigrations.sqlite {
             migrator.registerMigration(migration.name) { db in
                 try db.execute(sql: migration.sql)
             }
@@ -12,5 +12,5 @@ enum Migrations {
         return migrator
     }
 
-    static var names: [String] { EmbeddedMigrations.all.map(\.name) }
+    static var names: [String] { EmbeddedMigrations.sqlite.map(\.name) }
 }

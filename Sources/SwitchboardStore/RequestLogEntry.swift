@@ -74,13 +74,18 @@ public struct RequestLogEntry: Sendable, Equatable, FetchableRecord {
         userAgent = row["user_agent"]
     }
 
-    static let insertSQL = """
+    static let insertSQL = insertHead + " VALUES " + insertRow
+
+    /// The insert without its values, and one row's placeholders (for several rows in one statement).
+    static let insertHead = """
         INSERT INTO request_log (at, request_id, route, transport, key_id, account_id, model, status, error_code, attempts,
           input_tokens, cached_tokens, output_tokens, reasoning_tokens, ttfb_ms, duration_ms, user_agent)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
+    static let insertRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-    var arguments: StatementArguments {
+    var arguments: StatementArguments { StatementArguments(values) }
+
+    var values: [(any DatabaseValueConvertible)?] {
         [
             at.timeIntervalSince1970, requestID, route, transport, keyID, accountID, model, status, errorCode, attempts,
             inputTokens, cachedTokens, outputTokens, reasoningTokens, ttfbMilliseconds, durationMilliseconds, userAgent,

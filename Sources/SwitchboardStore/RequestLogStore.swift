@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The request log and per-key day totals.
-extension AccountStore {
+extension SQLiteStore {
     /// Writes a batch of rows and key-usage increments in one transaction.
     public func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta] = []) throws {
         guard !entries.isEmpty || !keyUsage.isEmpty else { return }

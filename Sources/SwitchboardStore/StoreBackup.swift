@@ -4,7 +4,7 @@ import GRDB
 /// Backups and restores of the store. A backup is one SQLite file (rollback journal, mode 0600) copied through
 /// SQLite's online backup API from a read snapshot, so it is consistent while a server keeps writing. Its
 /// tokens stay sealed with the store's key, which the backup does not contain.
-extension AccountStore {
+extension SQLiteStore {
     /// Writes a consistent copy of the database to `destination`, which must not exist yet.
     public func backup(to destination: URL) throws {
         try Self.createPrivateFile(destination)

@@ -11,6 +11,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case backup(String)
     case backupKeyMismatch
     case inUse(String)
+    case badDatabaseURL(String)
+    case unreachable(String)
+    case database(String)
+    case sharedKeyMismatch(instance: String, database: String)
 
     public var description: String {
         switch self {
@@ -23,6 +27,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .backup(let problem): problem
         case .backupKeyMismatch:
             "the encryption key at hand (\(TokenCipher.keyFileName) or \(TokenCipher.environmentVariable)) does not open this backup's tokens; put the key the backup was made with in place first; nothing was changed"
+        case .badDatabaseURL(let problem): "SWITCHBOARD_DATABASE_URL (or --database-url) is not valid: \(problem)"
+        case .unreachable(let problem): problem
+        case .database(let problem): "PostgreSQL: \(problem)"
+        case .sharedKeyMismatch(let instance, let database):
+            "this instance's encryption key (fingerprint \(instance)) is not the key the shared database was set up with (fingerprint \(database)): every instance must use the same \(TokenCipher.environmentVariable) (or \(TokenCipher.keyFileName)); refusing to start, nothing was changed"
         case .inUse(let path): "\(path) is in use by another process (a running `switchboard serve`?); stop it first (e.g. `systemctl stop switchboard`); nothing was changed"
         }
     }

@@ -27,7 +27,7 @@ public struct StoreInspection: Sendable {
     public let activeAPIKeys: Int
 }
 
-extension AccountStore {
+extension SQLiteStore {
     /// Reads the store in `dataDirectory` read-only. Throws when there is no database or SQLite cannot open it.
     public static func inspect(dataDirectory: URL, keySource: TokenCipher.KeySource? = nil) throws -> StoreInspection {
         let database = dataDirectory.appendingPathComponent(fileName)

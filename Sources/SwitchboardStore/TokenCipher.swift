@@ -13,6 +13,12 @@ public struct TokenCipher: Sendable {
 
     public init(key: SymmetricKey) { keyBytes = key.withUnsafeBytes { Data($0) } }
 
+    /// Names the key without revealing it (an HMAC of a fixed text), so two instances can tell they hold the same one.
+    public var fingerprint: String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("switchboard key fingerprint".utf8), using: key)
+        return mac.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
     public func seal(_ plaintext: String) throws -> Data {
         guard let combined = try AES.GCM.seal(Data(plaintext.utf8), using: key).combined else {
             throw StoreError.encryption("AES-GCM produced no combined box")

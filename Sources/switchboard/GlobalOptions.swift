@@ -9,6 +9,11 @@ struct GlobalOptions: ParsableArguments {
     var dataDirectory: String?
 
     @Option(
+        name: .customLong("database-url"),
+        help: "A PostgreSQL shared by several instances, postgres://user[:password]@host[:port]/database (env SWITCHBOARD_DATABASE_URL; default: SQLite in the data directory).")
+    var databaseURL: String?
+
+    @Option(
         name: .customLong("env-file"),
         help: "A KEY=VALUE file of SWITCHBOARD_* settings (the service's EnvironmentFile); it overrides the environment, flags override it. `serve` re-reads it on SIGHUP.")
     var environmentFile: String?
@@ -24,12 +29,14 @@ struct GlobalOptions: ParsableArguments {
     func configuration() throws -> Configuration {
         var configuration = try Configuration(environment: try environment())
         if let dataDirectory { configuration.dataDirectory = Configuration.expand(dataDirectory) }
+        if let databaseURL { configuration.databaseURL = DatabaseURL(databaseURL) }
         return configuration
     }
 
     func openStore() throws -> AccountStore {
         let configuration = try configuration()
-        return try AccountStore.open(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), keySource: configuration.keySource)
+        return try AccountStore.open(
+            databaseURL: configuration.databaseURL?.text, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), keySource: configuration.keySource)
     }
 }
 

@@ -9,7 +9,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the gateway.",
         discussion: """
-            Environment: SWITCHBOARD_HOST, _PORT, _DATA_DIR, _UPSTREAM_BASE_URL, _AUTH_BASE_URL, _USAGE_INTERVAL, \
+            Environment: SWITCHBOARD_HOST, _PORT, _DATA_DIR, _DATABASE_URL, _UPSTREAM_BASE_URL, _AUTH_BASE_URL, _USAGE_INTERVAL, \
             _AUTH_RETRY_INTERVAL, _AUTH_RETRY_CEILING, _MAX_BODY_BYTES, _LOG_LEVEL, _LOG_FORMAT (text|json), \
             _ALERT_WEBHOOK_URL, _ENCRYPTION_KEY (see the README). SIGTERM/SIGINT: stop accepting, let open streams \
             finish (30 s), exit 0. SIGHUP: re-read the --env-file and the environment and apply the log level and \

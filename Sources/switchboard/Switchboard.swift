@@ -11,7 +11,7 @@ struct Switchboard: AsyncParsableCommand {
         version: BuildVersion.text,
         subcommands: [
             ServeCommand.self, AccountsCommand.self, KeysCommand.self, EventsCommand.self, DoctorCommand.self, BackupCommand.self,
-            RestoreCommand.self, RequestsCommand.self, UsageCommand.self, MockUpstreamCommand.self,
+            RestoreCommand.self, RequestsCommand.self, UsageCommand.self, MigrateStoreCommand.self, MockUpstreamCommand.self,
         ])
 }
 

@@ -56,3 +56,38 @@ extension BalancerTests {
         #expect(picks == ["a", "b", "c", "a", "b", "c"])
     }
 }
+
+/// The same session key lands on the same account in every instance (each with its own balancer).
+@Suite struct ConsistentStickinessTests {
+    @Test func aSessionKeyPicksTheSameAccountOnEveryInstanceAndFallsBackWhenItLeaves() {
+        let candidates = (0..<8).map { Balancer.Candidate(id: "acct-\($0)", usedPercent: 1) }
+        let instances = (0..<3).map { _ in Balancer() }
+        for instance in instances { instance.publish(candidates.shuffled()) }
+        // Other traffic first, differently on each instance: round-robin positions must not matter.
+        for (index, instance) in instances.enumerated() { for _ in 0..<index * 3 { _ = instance.pick(key: nil) } }
+        for session in 0..<50 {
+            let picks = Set(instances.map { $0.pick(key: "session-\(session)")! })
+            #expect(picks.count == 1, "session-\(session): \(picks)")
+        }
+        let spread = Set((0..<50).map { instances[0].pick(key: "session-\($0)")! })
+        #expect(spread.count >= 5, "keys spread over the accounts: \(spread)")
+        let held = instances[0].pick(key: "session-7")!
+        for instance in instances { instance.publish(candidates.filter { $0.id != held }) }
+        let fallback = Set(instances.map { $0.pick(key: "session-7")! })
+        #expect(fallback.count == 1 && !fallback.contains(held), "\(fallback)")
+    }
+
+    @Test func aKeyPicksFromTheTierWithTheMostHeadroom() {
+        let balancer = Balancer()
+        balancer.publish([Balancer.Candidate(id: "busy", usedPercent: 80), Balancer.Candidate(id: "idle", usedPercent: 2)])
+        #expect((0..<20).allSatisfy { balancer.pick(key: "k\($0)") == "idle" })
+    }
+
+    @Test func rendezvousMovesOnlyTheKeysOfAnOptionThatLeft() {
+        let members = ["a", "b", "c", "d"]
+        let before = (0..<200).map { Rendezvous.pick("account-\($0)", among: members)! }
+        let after = (0..<200).map { Rendezvous.pick("account-\($0)", among: members.filter { $0 != "c" })! }
+        for (old, new) in zip(before, after) where old != "c" { #expect(old == new) }
+        #expect(Set(before).count == 4)
+    }
+}

@@ -7,7 +7,8 @@ import SwitchboardCore
 @Suite struct CredentialSafetyTests {
     let fixture = StoreFixture()
 
-    @Test func aRefreshClaimIsExclusiveUntilReleasedOrExpiredAndARotationReleasesIt() throws {
+    @Test(arguments: StoreKind.all) func aRefreshClaimIsExclusiveUntilReleasedOrExpiredAndARotationReleasesIt(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         let account = try store.importAccount(StoreFixture.authFile(refresh: "rt-1")).account
         #expect(try store.claimRefresh(of: account.id, holder: "gateway", lease: 30))
@@ -22,7 +23,8 @@ import SwitchboardCore
         #expect(try store.claimRefresh(of: account.id, holder: "gateway", lease: 30, now: Date().addingTimeInterval(60)))
     }
 
-    @Test func importingARefreshTokenThisStoreRotatedAwayChangesNothingUnlessForced() throws {
+    @Test(arguments: StoreKind.all) func importingARefreshTokenThisStoreRotatedAwayChangesNothingUnlessForced(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         let original = try StoreFixture.authFile(refresh: "rt-1")
         let account = try store.importAccount(original).account
@@ -35,7 +37,8 @@ import SwitchboardCore
         #expect(try store.account(id: account.id)?.tokens.refreshToken == "rt-1")
     }
 
-    @Test func importingCredentialsWithAnOlderLastRefreshChangesNothing() throws {
+    @Test(arguments: StoreKind.all) func importingCredentialsWithAnOlderLastRefreshChangesNothing(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         let id = try store.importAccount(StoreFixture.authFile(refresh: "rt-new", lastRefresh: Date())).account.id
         guard case .keptNewer(_, let reason) = try store.importAccount(StoreFixture.authFile(refresh: "rt-older", lastRefresh: Date().addingTimeInterval(-86_400))) else {
@@ -48,7 +51,8 @@ import SwitchboardCore
         }
     }
 
-    @Test func aStaleVerdictChangesNothingButAnAuditEntryNamingBothCredentials() throws {
+    @Test(arguments: StoreKind.all) func aStaleVerdictChangesNothingButAnAuditEntryNamingBothCredentials(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         let account = try store.importAccount(StoreFixture.authFile(refresh: "rt-old")).account
         let old = ObservedCredential.refreshToken(account.tokens.fingerprint)
@@ -61,7 +65,8 @@ import SwitchboardCore
         #expect(entry.detail?.contains(CredentialFingerprint(of: "rt-relogin").short) == true)
     }
 
-    @Test func everyWriteBumpsTheRowVersion() throws {
+    @Test(arguments: StoreKind.all) func everyWriteBumpsTheRowVersion(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         let account = try store.importAccount(StoreFixture.authFile()).account
         let applied = try store.apply(.paused, to: account.id)

@@ -14,7 +14,8 @@ import SwitchboardCore
             reasoningTokens: 1, ttfbMilliseconds: 12.5, durationMilliseconds: 40)
     }
 
-    @Test func aBatchIsWrittenAndReadBackNewestFirstThroughEveryFilter() throws {
+    @Test(arguments: StoreKind.all) func aBatchIsWrittenAndReadBackNewestFirstThroughEveryFilter(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         try store.writeRequestBatch([
             entry(30), entry(20, account: "acct_b", key: "key_1"), entry(10, key: "key_1", status: 429, error: "usage_limit_reached"),
@@ -30,7 +31,8 @@ import SwitchboardCore
         #expect(try store.requests(RequestFilter(limit: 2)).count == 2)
     }
 
-    @Test func usageSumsRequestsErrorsAndTokensPerGroup() throws {
+    @Test(arguments: StoreKind.all) func usageSumsRequestsErrorsAndTokensPerGroup(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         try store.writeRequestBatch([
             entry(30, key: "key_1", input: 100, output: 10), entry(20, key: "key_1", model: "o3", input: 50, output: 5),
@@ -52,7 +54,8 @@ import SwitchboardCore
         #expect(byDay.map(\.requests) == [3, 1])
     }
 
-    @Test func pruningRemovesRowsPastTheRetentionThenBeyondTheRowCap() throws {
+    @Test(arguments: StoreKind.all) func pruningRemovesRowsPastTheRetentionThenBeyondTheRowCap(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         try store.writeRequestBatch((0..<10).map { entry(Double($0) * 86_400 + 1) })
         #expect(try store.pruneRequests(olderThan: now.addingTimeInterval(-7 * 86_400), keepingAtMost: 100) == 3)
@@ -62,7 +65,8 @@ import SwitchboardCore
         #expect(try store.requests(RequestFilter()).map(\.requestID) == ["req-1.0", "req-86401.0", "req-172801.0", "req-259201.0"])
     }
 
-    @Test func keyUsageBatchesAddUpPerKeyAndDay() throws {
+    @Test(arguments: StoreKind.all) func keyUsageBatchesAddUpPerKeyAndDay(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         try store.writeRequestBatch([], keyUsage: [KeyUsageDelta(keyID: "key_1", day: 20_000, requests: 2, tokens: 300)])
         try store.writeRequestBatch([entry(1)], keyUsage: [
@@ -74,7 +78,8 @@ import SwitchboardCore
         #expect(day["key_2"]?.tokens == 7)
     }
 
-    @Test func keyLimitsAreStoredWithTheKeyAndChangedInPlace() throws {
+    @Test(arguments: StoreKind.all) func keyLimitsAreStoredWithTheKeyAndChangedInPlace(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
         let (_, record) = try store.createAPIKey(name: "ci", limits: KeyLimits(tokensPerDay: 1000, models: ["gpt-5"]))
         #expect(try store.apiKeys().first?.limits == KeyLimits(tokensPerDay: 1000, models: ["gpt-5"]))

@@ -1,17 +1,42 @@
 import Foundation
+import GRDB
+import SwitchboardTestSupport
+import Testing
 import SwitchboardCore
 @testable import SwitchboardStore
 
-/// A throwaway data directory and auth files for store tests.
+/// The backends the shared store tests run on: SQLite always, PostgreSQL when installed (always under CI).
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+
+    var testDescription: String { rawValue }
+
+    static var all: [StoreKind] {
+        guard PostgresServer.shouldRun else {
+            print("note: \(PostgresServer.unavailableReason ?? "")")
+            return [.sqlite]
+        }
+        return allCases
+    }
+}
+
+/// A throwaway data directory (and, for PostgreSQL, a fresh database) and auth files for store tests.
 struct StoreFixture {
     let directory: URL
+    var databaseURL: String?
 
     init() {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-store-\(UUID().uuidString)")
     }
 
+    static func make(_ kind: StoreKind) async throws -> StoreFixture {
+        var fixture = StoreFixture()
+        if kind == .postgres { fixture.databaseURL = try await withPostgres { $0 } }
+        return fixture
+    }
+
     func open(key: TokenCipher.KeySource? = nil) throws -> AccountStore {
-        try AccountStore.open(dataDirectory: directory, keySource: key)
+        try AccountStore.open(databaseURL: databaseURL, dataDirectory: directory, keySource: key)
     }
 
     static func jwt(_ payload: JSONValue) -> String {
@@ -39,4 +64,9 @@ extension AccountStore {
     func heldRefreshToken(_ id: String) throws -> ObservedCredential {
         .refreshToken(try account(id: id)!.tokens.fingerprint)
     }
+}
+
+extension AccountStore {
+    /// The SQLite database under the store (the SQLite-only tests look at it).
+    var pool: GRDB.DatabasePool { (backend as! SQLiteStore).pool }
 }

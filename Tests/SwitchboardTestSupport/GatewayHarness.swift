@@ -83,14 +83,11 @@ public final class GatewayHarness: Sendable {
         startExpired: Bool = false, allowUnauthenticated: Bool = false, clock: any GatewayClock = SystemClock(),
         configure: (inout Configuration) -> Void = { _ in }
     ) throws -> (store: AccountStore, gateway: Gateway, logs: LogCapture) {
-        var configuration = Configuration()
-        configuration.dataDirectory = directory.path
-        configuration.upstreamBaseURL = mock.upstreamBaseURL
-        configuration.authBaseURL = mock.baseURL
-        configuration.usageInterval = 3600
-        configuration.shutdownGrace = 5
+        var configuration = Self.configuration(mock: mock, directory: directory)
         configure(&configuration)
-        let store = try AccountStore.open(dataDirectory: directory)
+        let store = try AccountStore.open(
+            databaseURL: configuration.databaseURL?.text, dataDirectory: directory,
+            keySource: configuration.encryptionKey.map { .environment($0.base64) })
         for email in emails {
             var file = try mock.createAccount(email: email, accessTokenLifetime: accessTokenLifetime)
             // Logged in an hour ago: a token obtained a moment ago is "fresh", and a 401 on a fresh
@@ -106,6 +103,17 @@ public final class GatewayHarness: Sendable {
         let gateway = try Gateway(
             configuration: configuration, store: store, transport: transport, allowUnauthenticated: allowUnauthenticated, clock: clock, logger: logger)
         return (store, gateway, logs)
+    }
+
+    /// A gateway's settings in the tests: the mock upstream, a throwaway directory, no usage poll unless asked.
+    static func configuration(mock: MockUpstream, directory: URL) -> Configuration {
+        var configuration = Configuration()
+        configuration.dataDirectory = directory.path
+        configuration.upstreamBaseURL = mock.upstreamBaseURL
+        configuration.authBaseURL = mock.baseURL
+        configuration.usageInterval = 3600
+        configuration.shutdownGrace = 5
+        return configuration
     }
 
     /// The same JWT with `exp` an hour in the past.
@@ -148,28 +156,37 @@ public final class GatewayHarness: Sendable {
 
     /// Sends a request and collects the whole answer.
     public func send(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> TestResponse {
-        try await send(method, path, bytes: body.map { Array($0.utf8) }, headers: headers)
+        try await Self.send(to: running.baseURL, method, path, bytes: body.map { Array($0.utf8) }, headers: headers)
     }
 
     /// The same, with a body of raw bytes (a compressed one, say).
     public func send(_ method: String = "POST", _ path: String, bytes: [UInt8]?, headers: [HTTPHeader] = []) async throws -> TestResponse {
-        let response = try await open(method, path, bytes: bytes, headers: headers)
+        try await Self.send(to: running.baseURL, method, path, bytes: bytes, headers: headers)
+    }
+
+    /// Sends a request to the gateway at `baseURL` and collects the whole answer.
+    public static func send(to baseURL: String, _ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> TestResponse {
+        try await send(to: baseURL, method, path, bytes: body.map { Array($0.utf8) }, headers: headers)
+    }
+
+    static func send(to baseURL: String, _ method: String, _ path: String, bytes: [UInt8]?, headers: [HTTPHeader]) async throws -> TestResponse {
+        let response = try await open(baseURL, method, path, bytes: bytes, headers: headers)
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return TestResponse(status: response.status, headers: response.headers, body: Data(bytes))
     }
 
     /// Sends a request and returns as soon as the head arrives; the body streams.
     public func open(_ method: String = "POST", _ path: String, body: String? = nil, headers: [HTTPHeader] = []) async throws -> UpstreamResponse {
-        try await open(method, path, bytes: body.map { Array($0.utf8) }, headers: headers)
+        try await Self.open(running.baseURL, method, path, bytes: body.map { Array($0.utf8) }, headers: headers)
     }
 
-    public func open(_ method: String = "POST", _ path: String, bytes: [UInt8]?, headers: [HTTPHeader] = []) async throws -> UpstreamResponse {
+    static func open(_ baseURL: String, _ method: String, _ path: String, bytes: [UInt8]?, headers: [HTTPHeader]) async throws -> UpstreamResponse {
         var all = headers
         if bytes != nil { all.append(HTTPHeader("Content-Type", "application/json")) }
         let request = UpstreamRequest(
-            method: method, url: running.baseURL + path, headers: all, body: bytes,
+            method: method, url: baseURL + path, headers: all, body: bytes,
             timeouts: .streaming(idle: .seconds(20)))
-        return try await Self.transport.send(request)
+        return try await transport.send(request)
     }
 
     public static let codexBody = #"{"model":"gpt-5","instructions":"be brief","input":[{"type":"message","role":"user","content":[{"type":"input_text","text":"hi"}]}],"stream":true,"store":false}"#

@@ -20,6 +20,8 @@ struct LoadCommand: ParsableCommand {
         abstract: "Open- or closed-loop HTTP/1.1 load with HdrHistogram latencies (JSON on stdout or --json).")
 
     @Option(help: "Target URL, http://127.0.0.1:PORT/path (loopback only).") var url: String
+    @Option(name: .customLong("also-port"), help: "Another instance on the same host and path (repeatable): connections alternate between the ports, round-robin.")
+    var alsoPorts: [Int] = []
     @Option(help: "HTTP method.") var method = "POST"
     @Option(help: "Request body (text).") var body: String?
     @Option(help: "Read the request body from this file.") var bodyFile: String?
@@ -54,7 +56,7 @@ struct LoadCommand: ParsableCommand {
             return (String(line[..<colon]).trimmingCharacters(in: .whitespaces), String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
         }
         let plan = LoadPlan(
-            target: target, method: method, body: payload, headers: extra, rate: rate, duration: duration, warmup: warmup,
+            target: target, ports: [target.port] + alsoPorts, method: method, body: payload, headers: extra, rate: rate, duration: duration, warmup: warmup,
             connections: connections, requestsPerConnection: requestsPerConnection, connectBatch: connectBatch,
             drainTimeout: drainTimeout, sse: sse)
 
@@ -96,6 +98,8 @@ struct Target {
 /// Everything a run needs, fixed before it starts.
 struct LoadPlan {
     let target: Target
+    /// Connection i goes to `ports[i % ports.count]` (the target's port first).
+    let ports: [Int]
     let method: String
     let body: Data
     let headers: [(String, String)]

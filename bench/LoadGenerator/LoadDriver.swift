@@ -89,7 +89,7 @@ final class LoadDriver {
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-            .connect(host: plan.target.host, port: plan.target.port)
+            .connect(host: plan.target.host, port: plan.ports[index % plan.ports.count])
             .whenComplete { result in
                 self.pendingConnects -= 1
                 switch result {

@@ -68,6 +68,7 @@ struct LoadResult {
             "mode": plan.openLoop ? "open" : (plan.requestsPerConnection > 0 ? "burst" : "closed"),
             "url": "http://\(plan.target.hostHeader)\(plan.target.path)",
             "connections": plan.connections,
+            "ports": plan.ports,
             "connections_opened": stats.connectionsOpened,
             "connect_seconds": Double(stats.connectEnd &- stats.connectStart) / 1e9,
             "duration_s": plan.duration,

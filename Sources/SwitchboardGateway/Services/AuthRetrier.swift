@@ -27,7 +27,7 @@ public struct AuthRetrier: Service {
 
     func retryDue(now: Date) async {
         let due = pool.all.compactMap { account -> String? in
-            if case .authRetrying(_, let next, _) = account.status, next <= now { return account.id }
+            if case .authRetrying(_, let next, _) = account.status, next <= now, pool.owns(account.id) { return account.id }
             return nil
         }
         await forEach(due, concurrently: 4) { id in

@@ -29,7 +29,7 @@ public struct UsagePoller: Service {
     }
 
     func pollAll() async {
-        let ids = pool.all.filter { [.active, .rateLimited].contains($0.status.name) }.map(\.id)
+        let ids = pool.all.filter { [.active, .rateLimited].contains($0.status.name) && pool.owns($0.id) }.map(\.id)
         await forEach(ids, concurrently: concurrency) { id in await poll(id) }
     }
 

@@ -6,6 +6,7 @@ import SwitchboardStore
 extension DoctorChecks {
     /// Database, migrations, key, accounts and API keys: each needs the one before it.
     func storeFindings() -> [DoctorFinding] {
+        if let url = configuration.databaseURL { return sharedStoreFindings(url) }
         let database = dataDirectory.appendingPathComponent(AccountStore.fileName).path
         let inspection: StoreInspection
         do {
@@ -36,6 +37,28 @@ extension DoctorChecks {
         findings += accountFindings(inspection.accounts)
         findings.append(clientKeys(active: inspection.activeAPIKeys))
         return findings
+    }
+
+    /// The PostgreSQL store shared by several instances: opening it checks the server, the schema and the key.
+    func sharedStoreFindings(_ url: DatabaseURL) -> [DoctorFinding] {
+        let store: AccountStore
+        do {
+            store = try AccountStore.open(databaseURL: url.text, dataDirectory: dataDirectory, keySource: configuration.keySource)
+        } catch {
+            return [.fail("database", "\(url) does not open: \(error)", fix: "check SWITCHBOARD_DATABASE_URL, that PostgreSQL answers, and that every instance has the same \(TokenCipher.environmentVariable)")]
+        }
+        do {
+            let live = try store.liveMembers(within: configuration.heartbeatTimeout)
+            var findings: [DoctorFinding] = [
+                .pass("database", "\(url) opens and is migrated; \(live.count) instance(s) alive"),
+                .pass("encryption key", "\(configuration.encryptionKey == nil ? TokenCipher.keyFileName : TokenCipher.environmentVariable) is the shared database's key"),
+            ]
+            findings += accountFindings(try store.accounts())
+            findings.append(clientKeys(active: try store.apiKeys().filter { $0.revokedAt == nil }.count))
+            return findings
+        } catch {
+            return [.fail("database", "\(url) does not answer: \(error)", fix: "check that PostgreSQL is up")]
+        }
     }
 
     func accountFindings(_ accounts: [Account]) -> [DoctorFinding] {
