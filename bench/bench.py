@@ -12,6 +12,7 @@ Workloads (see BENCHMARKS.md):
   e  Balancer.pick micro-benchmark at 10, 1,000 and 10,000 accounts
   f  1,000 concurrent requests on an account whose access token has expired → token calls, latency
   g  (b) through switchboard with the request log on and off (SWITCHBOARD_REQUEST_LOG_DAYS=0), twice each → the log's cost
+  w  wrk (an independent load tool) cross-check of (b), and heap allocations per proxied request (LD_PRELOAD counter)
 """
 from __future__ import annotations
 
@@ -546,6 +547,85 @@ class Bench:
             out["cost_percent"] = (off - on) / off * 100
             log(f"  request log cost: {on:.0f} vs {off:.0f} req/s = {out['cost_percent']:.1f} %")
 
+    def wrk_run(self, name: str, target: str, url: str, body: str, headers: list[str], duration: float, connections: int = 64) -> dict:
+        """One closed-loop wrk run (1 thread) against `target`, with the CPU of its process (and the mock's)."""
+        script = self.work / f"wrk-{name}.lua"
+        lines = ['wrk.method = "POST"', f"wrk.body = [==[{body}]==]", 'wrk.headers["Content-Type"] = "application/json"']
+        for header in headers:
+            key, value = header.split(":", 1)
+            lines.append(f"wrk.headers[{json.dumps(key.strip())}] = {json.dumps(value.strip())}")
+        script.write_text("\n".join(lines) + "\n")
+        self.settle(target)
+        pids = {k: v for k, v in self.gateway_pids().items() if k in (target, "mock")}
+        bystanders = [pid for k, pid in self.gateway_pids().items() if k not in (target, "mock")]
+        with Sampler(pids) as sampler, stopped(bystanders):
+            result = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration:.0f}s", "--latency", "-s", str(script), url],
+                                    capture_output=True, text=True, timeout=duration + 60)
+        text = result.stdout
+        def number(pattern, default=0.0):
+            match = re.search(pattern, text)
+            return float(match.group(1)) if match else default
+        def latency_us(percent):
+            match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+            return float(match.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[match.group(2)] if match else None
+        requests = number(r"(\d+) requests in")
+        out = {"rps": number(r"Requests/sec:\s+([\d.]+)"), "requests": requests, "non_2xx": number(r"Non-2xx or 3xx responses: (\d+)"),
+               "p50_us": latency_us(50), "p99_us": latency_us(99), "resources": sampler.report(), "raw": text}
+        if target != "direct" and requests:
+            out["cpu_us_per_request"] = out["resources"][target]["cpu_s"] / requests * 1e6
+        log(f"  wrk {target}: {out['rps']:.0f} req/s, non-2xx {out['non_2xx']:.0f}, p99 {out['p99_us'] or 0:.0f} µs"
+            + (f", gateway CPU {out['cpu_us_per_request']:.0f} µs/request" if "cpu_us_per_request" in out else ""))
+        return out
+
+    def workload_w(self):
+        """wrk against direct, switchboard and codex-lb (same requests as (b)), then allocations per proxied request."""
+        out = self.results["workloads"]["w"] = {}
+        duration = self.t(10, 4)
+        if shutil.which("wrk"):
+            log(f"(w) wrk cross-check: 64 connections, {duration}s per target")
+            for target, base in self.targets():
+                url, body, headers = self.responses_request(target, base)
+                out[target] = self.wrk_run(f"w-{target}", target, url, body, headers, duration)
+        else:
+            out["wrk_missing"] = "wrk is not installed (apt-get install wrk)"
+            log("(w) wrk is not installed: no cross-check")
+        self.allocations(out)
+
+    def allocations(self, out: dict):
+        """Heap allocations per proxied request: a switchboard process with the LD_PRELOAD counter, read before
+        and after a fixed number of requests (the count includes its idle background work, which is small)."""
+        counter = self.bin / "libSwitchboardAllocationCounter.so"
+        if not counter.exists():
+            out["allocations"] = {"error": f"{counter} was not built"}
+            return
+        count_file = self.work / "allocation-count"
+        self.switchboard.stop()
+        self.start_switchboard(self.accounts, "switchboard-allocations", {"LD_PRELOAD": str(counter), "SWITCHBOARD_ALLOCATION_COUNT_FILE": str(count_file)})
+        pid = self.switchboard.pid
+
+        def read_count() -> int:
+            count_file.unlink(missing_ok=True)
+            os.kill(pid, signal.SIGUSR2)
+            wait_until(count_file.exists, 10, "the allocation count")
+            return int(count_file.read_text())
+
+        result = {}
+        requests = 2000
+        for route, (url, body, headers, sse) in {
+            "/v1/responses": (*self.responses_request("switchboard", self.sb_url), False),
+            "/backend-api/codex/responses": (*self.stream_request("switchboard", self.sb_url), True),
+        }.items():
+            self.load(f"alloc-warmup-{len(result)}", url, body=body, headers=headers, duration=1, connections=8, per_connection=50, sse=sse, drain=60)
+            before = read_count()
+            data = self.load(f"alloc-{len(result)}", url, body=body, headers=headers, duration=1, connections=8, per_connection=requests // 8, sse=sse, drain=120)
+            after = read_count()
+            ok = data.get("ok", 0)
+            result[route] = {"requests": ok, "allocations": after - before, "per_request": (after - before) / ok if ok else None}
+            log(f"  allocations {route}: {result[route]['per_request']:.0f} per request ({ok} requests)")
+        out["allocations"] = result
+        self.switchboard.stop()
+        self.start_switchboard(self.accounts, "switchboard-after-allocations")
+
     def workload_a(self):
         rates = [100, 1000] if self.quick else [10, 100, 1000]  # 10/s: a rate codex-lb can sustain
         duration, warmup = self.t(10, 2), self.t(2, 0.5)
@@ -642,7 +722,7 @@ class Bench:
             log(f"codex-lb unavailable: {self.codexlb_error}")
             self.results["codexlb_error"] = self.codexlb_error
         time.sleep(2)
-        for name, step in (("b", self.workload_b), ("a", self.workload_a), ("c", self.workload_c), ("d", self.workload_d)):
+        for name, step in (("b", self.workload_b), ("w", self.workload_w), ("a", self.workload_a), ("c", self.workload_c), ("d", self.workload_d)):
             self.run_step(name, step)
         # Then: each gateway is restarted, for (g) with the request log on and off, for (f) with only its (f) account.
         self.run_step("g", self.workload_g)

@@ -34,8 +34,8 @@ final class CurlTransfer {
     private var headLines: [HTTPHeader] = []
     private(set) var headDelivered = false
 
-    init(id: Int, request: UpstreamRequest, channel: TransferChannel, settings: CurlSharedSettings) throws(TransportError) {
-        guard let easy = curl_easy_init() else { throw TransportError(.other, "curl_easy_init failed") }
+    /// Configures `easy` (a new or reset handle) for `request`; on a throw the caller still owns `easy`.
+    init(id: Int, easy: UnsafeMutableRawPointer, request: UpstreamRequest, channel: TransferChannel, settings: CurlSharedSettings) throws(TransportError) {
         self.id = id
         self.easy = easy
         self.channel = channel
@@ -48,9 +48,8 @@ final class CurlTransfer {
         }
     }
 
-    /// Frees the handle and the memory curl read from; call after removing it from the multi handle.
+    /// Frees the memory curl read from (the loop recycles the handle); call after removing it from the multi handle.
     func release() {
-        curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
         headerList = nil
         requestBody?.deallocate()

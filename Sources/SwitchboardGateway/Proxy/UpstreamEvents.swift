@@ -28,17 +28,18 @@ struct UpstreamEvents {
     /// Passes each chunk on as it arrives, byte for byte, and only then reads its events (for the end of
     /// the stream): parsing never delays the bytes. `write` throws when the client is gone.
     func relay(_ write: ([UInt8]) async throws -> Void) async -> StreamEnd {
-        await run(write: write, handle: { _ in })
+        await run(parser: SSEParser(keeping: Self.terminalTypes), write: write, handle: { _ in })
     }
 
-    /// Hands the events each chunk completes to `handle`, which throws when the client is gone.
-    func events(_ handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
-        await run(write: { _ in }, handle: handle)
+    /// Hands the events each chunk completes to `handle`, which throws when the client is gone. With
+    /// `only`, just the events of those types (and the terminal ones) are read and handed on.
+    func events(only types: Set<String>? = nil, _ handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
+        await run(parser: SSEParser(keeping: types?.union(Self.terminalTypes)), write: { _ in }, handle: handle)
     }
 
-    private func run(write: ([UInt8]) async throws -> Void, handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
+    private func run(parser: SSEParser, write: ([UInt8]) async throws -> Void, handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
         GatewayMetrics.streamOpened()
-        var parser = SSEParser()
+        var parser = parser
         var ended: StreamEnd?
         var firstByte = true
         let body = opened.response.body
