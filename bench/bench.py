@@ -13,6 +13,7 @@ Workloads (see BENCHMARKS.md):
   f  1,000 concurrent requests on an account whose access token has expired → token calls, latency
   g  (b) through switchboard with the request log on and off (SWITCHBOARD_REQUEST_LOG_DAYS=0), twice each → the log's cost
   w  wrk (an independent load tool) cross-check of (b), and heap allocations per proxied request (LD_PRELOAD counter)
+  k  10,000 accounts: import, `serve` ready time, idle RSS, `accounts list --json`, a CLI change picked up, a usage round vs request p99
 """
 from __future__ import annotations
 
@@ -626,6 +627,82 @@ class Bench:
         self.switchboard.stop()
         self.start_switchboard(self.accounts, "switchboard-after-allocations")
 
+    def workload_k(self):
+        """10,000 accounts (1,000 in quick mode): what stays flat as the pool grows."""
+        n = 1000 if self.quick else 10000
+        log(f"(k) {n:,} accounts")
+        out = self.results["workloads"]["k"] = {"accounts": n}
+        from concurrent.futures import ThreadPoolExecutor
+        started = time.monotonic()
+        with ThreadPoolExecutor(8) as pool:
+            accounts = list(pool.map(lambda i: self.create_account(f"k-{i}@bench.test"), range(n)))
+        log(f"  created {n:,} mock accounts in {time.monotonic() - started:.1f}s")
+        data_dir = self.sb_data = self.work / "switchboard-k"
+        data_dir.mkdir(exist_ok=True)
+        started = time.monotonic()
+        for i in range(0, n, 1000):
+            self.switchboard_cli("accounts", "import", *[str(a["path"]) for a in accounts[i:i + 1000]])
+        out["import_s"] = time.monotonic() - started
+        # A usage round every `interval` s: the first at start-up, the next one inside the measurement below.
+        interval = int(self.t(30, 10))
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        started = time.monotonic()
+        server = self.start("switchboard-k", [str(self.bin / "switchboard"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            {**self.sb_env(data_dir), "SWITCHBOARD_USAGE_INTERVAL": str(interval)})
+        wait_until(lambda: http("GET", url + "/health/ready")[0] == 200, 120, "switchboard /health/ready with many accounts")
+        out["ready_s"] = time.monotonic() - started
+
+        def usage_calls() -> int:
+            return http_json("GET", self.mock_url + "/_mock/counters")[1].get("usage_calls", 0)
+
+        # Idle: after the start-up usage round has finished.
+        deadline = time.monotonic() + 120
+        calls = usage_calls()
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            now = usage_calls()
+            if now == calls:
+                break
+            calls = now
+        out["startup_round_usage_calls"] = calls
+        out["idle_rss_mb"] = proc_sample(server.pid)[0] / 2**20
+        started = time.monotonic()
+        listed = json.loads(self.switchboard_cli("accounts", "list", "--json"))
+        out["list_json_s"] = time.monotonic() - started
+        out["list_json_rows"] = len(listed)
+        # A CLI change picked up by the running server: seconds until it shows, and the server's CPU for it
+        # (its CPU over the same span when nothing changes is subtracted).
+        span = 3.0
+        _, cpu0 = proc_sample(server.pid)
+        time.sleep(span)
+        _, cpu1 = proc_sample(server.pid)
+        idle_cpu = cpu1 - cpu0
+        active = int(http_json("GET", url + "/health/ready")[1].get("active_accounts", 0))
+        started = time.monotonic()
+        _, cpu0 = proc_sample(server.pid)
+        self.switchboard_cli("accounts", "pause", accounts[0]["email"])
+        changed = time.monotonic()
+        wait_until(lambda: int(http_json("GET", url + "/health/ready")[1].get("active_accounts", 0)) == active - 1, 30, "the paused account to leave the pool")
+        out["change_visible_s"] = time.monotonic() - changed
+        time.sleep(max(0.0, span - (time.monotonic() - started)))
+        _, cpu1 = proc_sample(server.pid)
+        out["change_cpu_ms"] = max(0.0, (cpu1 - cpu0) - idle_cpu) * 1000
+        # Request p99 at 200 req/s without a usage round, then with one: the next round starts `interval`
+        # after the first began; a window of `interval` seconds is sure to contain it.
+        body, headers = json.dumps({"model": MODEL, "input": PROMPT, "stream": False}), []
+        quiet = self.load("k-quiet", url + "/v1/responses", body=body, headers=headers, rate=200, duration=self.t(5, 3), drain=10)
+        before = usage_calls()
+        during = self.load("k-round", url + "/v1/responses", body=body, headers=headers, rate=200, duration=interval, drain=10)
+        out["round_usage_calls_during"] = usage_calls() - before
+        out["p99_quiet_us"] = quiet.get("latency_us", {}).get("p99")
+        out["p99_round_us"] = during.get("latency_us", {}).get("p99")
+        out["ok_quiet"], out["ok_round"] = quiet.get("ok"), during.get("ok")
+        server.stop()
+        log(f"  ready {out['ready_s']:.2f}s, idle RSS {out['idle_rss_mb']:.0f} MB, list --json {out['list_json_s']:.2f}s, "
+            f"change visible {out['change_visible_s'] * 1000:.0f} ms ({out['change_cpu_ms']:.0f} ms CPU), "
+            f"p99 {out['p99_quiet_us'] or 0:.0f} µs quiet vs {out['p99_round_us'] or 0:.0f} µs with a round ({out['round_usage_calls_during']} usage calls)")
+
     def workload_a(self):
         rates = [100, 1000] if self.quick else [10, 100, 1000]  # 10/s: a rate codex-lb can sustain
         duration, warmup = self.t(10, 2), self.t(2, 0.5)
@@ -726,6 +803,7 @@ class Bench:
             self.run_step(name, step)
         # Then: each gateway is restarted, for (g) with the request log on and off, for (f) with only its (f) account.
         self.run_step("g", self.workload_g)
+        self.run_step("k", self.workload_k)
         self.run_step("f", self.workload_f)
         self.stop_all()
         self.run_step("e", self.workload_e)

@@ -162,6 +162,42 @@ def markdown(results: dict) -> str:
                 f"{g['headroom']:.1f}× switchboard's maximum, through the same client code (the mock and the generator then share the 2 cores).")
             add("")
 
+    # (w)
+    wk = w.get("w", {})
+    if wk and "error" not in wk:
+        add("### (w) wrk cross-check of (b), and heap allocations per proxied request")
+        add("")
+        if wk.get("wrk_missing"):
+            add(f"wrk: not measured — {wk['wrk_missing']}.")
+        else:
+            add("`wrk -t1 -c64 --latency` (an independent load tool), the same requests as (b): direct = the mock's own "
+                "`/backend-api/codex/responses`, the gateways = non-streaming `/v1/responses`. CPU per request from /proc.")
+            add("")
+            add("| target | req/s | p50 | p99 | non-2xx | gateway CPU per request | ÷ direct |")
+            add("|---|---|---|---|---|---|---|")
+            direct_rps = wk.get("direct", {}).get("rps")
+            for target in ("direct", "switchboard", "codex-lb"):
+                data = wk.get(target)
+                if not data:
+                    continue
+                add(f"| {target} | {num(data.get('rps'))} | {ms(data.get('p50_us'))} | {ms(data.get('p99_us'))} | {num(data.get('non_2xx'))} | "
+                    f"{ms(data.get('cpu_us_per_request')) if data.get('cpu_us_per_request') else '–'} | {ratio(data.get('rps'), direct_rps, 2)} |")
+        allocations = wk.get("allocations", {})
+        if allocations.get("error"):
+            add("")
+            add(f"Allocations: not measured — {allocations['error']}.")
+        elif allocations:
+            add("")
+            add("Allocations: a switchboard process with the LD_PRELOAD counter (`libSwitchboardAllocationCounter.so`: "
+                "malloc, calloc, realloc, posix_memalign, aligned_alloc, memalign), read before and after 2,000 requests "
+                "on 8 connections after a warm-up; the count includes the process's idle background work.")
+            add("")
+            add("| route | requests | allocations | per request |")
+            add("|---|---|---|---|")
+            for route, data in allocations.items():
+                add(f"| `{route}` | {num(data.get('requests'))} | {num(data.get('allocations'))} | **{num(data.get('per_request'))}** |")
+        add("")
+
     # (c)
     if c and "error" not in c:
         n = c.get("events_per_stream", 200)

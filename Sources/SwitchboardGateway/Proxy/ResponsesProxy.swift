@@ -15,13 +15,13 @@ struct OpenedStream: Sendable {
 
 /// Something that reads a whole event stream for a client that does not stream.
 protocol StreamCollector {
-    /// The event types it reads besides the terminal ones; nil: all (the others are skipped unread).
-    static var eventTypes: Set<String>? { get }
+    /// The parser for its stream: one that skips the events it does not read (keeping the terminal ones).
+    static var parser: SSEParser { get }
     mutating func consume(_ events: [SSEEvent])
 }
 
 extension StreamCollector {
-    static var eventTypes: Set<String>? { nil }
+    static var parser: SSEParser { SSEParser() }
 }
 
 /// Opens a `/codex/responses` stream on some account: picks, gets a token, sends, and on a failure
@@ -91,7 +91,7 @@ struct ResponsesProxy: Sendable {
         while true {
             let opened = try await open(body: body, headers: headers, stickyKey: stickyKey, trace: trace, excluding: excluded)
             var collector = make()
-            let end = await UpstreamEvents(opened: opened, pool: pool, trace: trace).events(only: Collector.eventTypes) { collector.consume($0) }
+            let end = await UpstreamEvents(opened: opened, pool: pool, trace: trace).events(parser: Collector.parser) { collector.consume($0) }
             if case .failed(_, let failure) = end, failure.movesOn, excluded.count + 1 < Defaults.maxAttempts {
                 excluded.insert(opened.accountID)
                 GatewayMetrics.failover(reason: failure.label)

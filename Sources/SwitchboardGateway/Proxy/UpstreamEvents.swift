@@ -28,14 +28,17 @@ struct UpstreamEvents {
     /// Passes each chunk on as it arrives, byte for byte, and only then reads its events (for the end of
     /// the stream): parsing never delays the bytes. `write` throws when the client is gone.
     func relay(_ write: ([UInt8]) async throws -> Void) async -> StreamEnd {
-        await run(parser: SSEParser(keeping: Self.terminalTypes), write: write, handle: { _ in })
+        await run(parser: Self.terminalEventParser, write: write, handle: { _ in })
     }
 
-    /// Hands the events each chunk completes to `handle`, which throws when the client is gone. With
-    /// `only`, just the events of those types (and the terminal ones) are read and handed on.
-    func events(only types: Set<String>? = nil, _ handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
-        await run(parser: SSEParser(keeping: types?.union(Self.terminalTypes)), write: { _ in }, handle: handle)
+    /// Hands the events each chunk completes to `handle`, which throws when the client is gone. `parser`
+    /// may skip the events nobody reads, but must keep the terminal ones.
+    func events(parser: SSEParser = SSEParser(), _ handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
+        await run(parser: parser, write: { _ in }, handle: handle)
     }
+
+    /// A parser that reads only the events that end a stream (made once: copies share its filter).
+    static let terminalEventParser = SSEParser(keeping: terminalTypes)
 
     private func run(parser: SSEParser, write: ([UInt8]) async throws -> Void, handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
         GatewayMetrics.streamOpened()

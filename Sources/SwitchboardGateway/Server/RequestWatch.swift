@@ -78,7 +78,9 @@ final class WatchedRequests: Sendable {
             defer { state.polling = true }
             return (state.nextID, !state.polling)
         }
-        if startPolling { Task { await self.poll() } }
+        // Detached: the poller serves every request of every server in the process, so it takes nothing
+        // (priority, task-locals) from the request that happens to start it.
+        if startPolling { Task.detached { await self.poll() } }
         return id
     }
 
@@ -88,9 +90,10 @@ final class WatchedRequests: Sendable {
 
     private func poll() async {
         while true {
-            try? await Task.sleep(for: RequestWatch.interval)
+            let slept: Void? = try? await Task.sleep(for: RequestWatch.interval)
             let entries: [(key: Int, value: Entry)]? = state.withLock { state in
-                if state.entries.isEmpty {
+                // Cancelled (it never should be): stop rather than spin; the next `add` starts a new poller.
+                if state.entries.isEmpty || slept == nil {
                     state.polling = false
                     return nil
                 }
