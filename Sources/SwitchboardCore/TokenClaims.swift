@@ -25,9 +25,10 @@ public struct TokenClaims: Sendable, Equatable {
     }
 
     public init(jwt: String) throws(DecodingError) {
-        let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
+        // Split on the bytes: a split on Characters (grapheme breaking) took a quarter of `accounts list`.
+        let parts = jwt.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .notAJWT }
-        guard let data = Data(base64URLEncoded: String(parts[1])) else { throw .payloadNotBase64 }
+        guard let data = Data(base64URLEncoded: String(Substring(parts[1]))) else { throw .payloadNotBase64 }
         guard let payload = JSONValue(parsing: data), payload.objectValue != nil else { throw .payloadNotJSON }
         expiresAt = payload["exp"]?.doubleValue.map(Date.init(timeIntervalSince1970:))
         email = payload["email"]?.stringValue
