@@ -200,7 +200,7 @@ def markdown(results: dict) -> str:
             direct_rps = wk.get("direct", {}).get("rps")
             for target in ("direct", "switchboard", "codex-lb"):
                 data = wk.get(target)
-                if not data:
+                if not data or "rps" not in data:
                     continue
                 add(f"| {target} | {num(data.get('rps'))} | {ms(data.get('p50_us'))} | {ms(data.get('p99_us'))} | {num(data.get('non_2xx'))} | "
                     f"{ms(data.get('cpu_us_per_request')) if data.get('cpu_us_per_request') else '–'} | {ratio(data.get('rps'), direct_rps, 2)} |")
@@ -228,7 +228,7 @@ def markdown(results: dict) -> str:
         add("Accounts imported from the mock (`accounts import`, 1,000 files per call), then a fresh `serve` with "
             "`SWITCHBOARD_USAGE_INTERVAL` set so that a usage round (every account's usage fetched, 8 at a time) "
             "falls inside the second latency window. Change = `accounts pause` of one account, seen through "
-            "`/health/ready`; its CPU is the server's CPU over 3 s minus its CPU over 3 idle seconds.")
+            "`/health/ready`; its CPU is the server's CPU over 3 s (1 s quick) minus its CPU over as many idle seconds.")
         add("")
         add("| import | `serve` ready | idle RSS | `accounts list --json` | change visible after | change CPU | p99 at 200 req/s, no round | p99 with a usage round | usage calls in that window |")
         add("|---|---|---|---|---|---|---|---|---|")
