@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "switchboard", targets: ["switchboard"]),
+        // LD_PRELOAD allocation counter for the allocation budget test and `make bench` (not linked into anything).
+        .library(name: "SwitchboardAllocationCounter", type: .dynamic, targets: ["AllocationCounter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -59,6 +61,7 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        .target(name: "AllocationCounter"),
         // Upstream HTTP over libcurl, SSE, typed clients.
         .target(
             name: "SwitchboardUpstream",

@@ -12,6 +12,8 @@ Workloads (see BENCHMARKS.md):
   e  Balancer.pick micro-benchmark at 10, 1,000 and 10,000 accounts
   f  1,000 concurrent requests on an account whose access token has expired → token calls, latency
   g  (b) through switchboard with the request log on and off (SWITCHBOARD_REQUEST_LOG_DAYS=0), twice each → the log's cost
+  w  wrk (an independent load tool) cross-check of (b), and heap allocations per proxied request (LD_PRELOAD counter)
+  k  10,000 accounts: import, `serve` ready time, idle RSS, `accounts list --json`, a CLI change picked up, a usage round vs request p99
 """
 from __future__ import annotations
 
@@ -604,6 +606,164 @@ class Bench:
             out["added_p99_us"] = two["latency_us"]["p99"] - one["latency_us"]["p99"]
             log(f"  two on PostgreSQL {two['ok_rps']:.0f} req/s vs one on SQLite {one['ok_rps']:.0f} req/s; added p99 {out['added_p99_us']:.0f} µs"
                 f" (one on PostgreSQL: {out['postgres_one'].get('ok_rps', 0):.0f} req/s)")
+    def wrk_run(self, name: str, target: str, url: str, body: str, headers: list[str], duration: float, connections: int = 64) -> dict:
+        """One closed-loop wrk run (1 thread) against `target`, with the CPU of its process (and the mock's)."""
+        script = self.work / f"wrk-{name}.lua"
+        lines = ['wrk.method = "POST"', f"wrk.body = [==[{body}]==]", 'wrk.headers["Content-Type"] = "application/json"']
+        for header in headers:
+            key, value = header.split(":", 1)
+            lines.append(f"wrk.headers[{json.dumps(key.strip())}] = {json.dumps(value.strip())}")
+        script.write_text("\n".join(lines) + "\n")
+        self.settle(target)
+        pids = {k: v for k, v in self.gateway_pids().items() if k in (target, "mock")}
+        bystanders = [pid for k, pid in self.gateway_pids().items() if k not in (target, "mock")]
+        with Sampler(pids) as sampler, stopped(bystanders):
+            result = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration:.0f}s", "--latency", "-s", str(script), url],
+                                    capture_output=True, text=True, timeout=duration + 60)
+        text = result.stdout
+        def number(pattern, default=0.0):
+            match = re.search(pattern, text)
+            return float(match.group(1)) if match else default
+        def latency_us(percent):
+            match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+            return float(match.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[match.group(2)] if match else None
+        requests = number(r"(\d+) requests in")
+        out = {"rps": number(r"Requests/sec:\s+([\d.]+)"), "requests": requests, "non_2xx": number(r"Non-2xx or 3xx responses: (\d+)"),
+               "p50_us": latency_us(50), "p99_us": latency_us(99), "resources": sampler.report(), "raw": text}
+        if target != "direct" and requests:
+            out["cpu_us_per_request"] = out["resources"][target]["cpu_s"] / requests * 1e6
+        log(f"  wrk {target}: {out['rps']:.0f} req/s, non-2xx {out['non_2xx']:.0f}, p99 {out['p99_us'] or 0:.0f} µs"
+            + (f", gateway CPU {out['cpu_us_per_request']:.0f} µs/request" if "cpu_us_per_request" in out else ""))
+        return out
+
+    def workload_w(self):
+        """wrk against direct, switchboard and codex-lb (same requests as (b)), then allocations per proxied request."""
+        out = self.results["workloads"]["w"] = {}
+        duration = self.t(10, 2)
+        if shutil.which("wrk"):
+            log(f"(w) wrk cross-check: 64 connections, {duration}s per target")
+            for target, base in self.targets():
+                if target == "codex-lb" and self.quick:
+                    out[target] = {"skipped": "not in quick mode"}
+                    continue
+                url, body, headers = self.responses_request(target, base)
+                out[target] = self.wrk_run(f"w-{target}", target, url, body, headers, duration)
+        else:
+            out["wrk_missing"] = "wrk is not installed (apt-get install wrk)"
+            log("(w) wrk is not installed: no cross-check")
+        self.allocations(out)
+
+    def allocations(self, out: dict):
+        """Heap allocations per proxied request: a switchboard process with the LD_PRELOAD counter, read before
+        and after a fixed number of requests (the count includes its idle background work, which is small)."""
+        counter = self.bin / "libSwitchboardAllocationCounter.so"
+        if not counter.exists():
+            out["allocations"] = {"error": f"{counter} was not built"}
+            return
+        count_file = self.work / "allocation-count"
+        self.switchboard.stop()
+        self.start_switchboard(self.accounts, "switchboard-allocations", {"LD_PRELOAD": str(counter), "SWITCHBOARD_ALLOCATION_COUNT_FILE": str(count_file)})
+        pid = self.switchboard.pid
+
+        def read_count() -> int:
+            count_file.unlink(missing_ok=True)
+            os.kill(pid, signal.SIGUSR2)
+            wait_until(count_file.exists, 10, "the allocation count")
+            return int(count_file.read_text())
+
+        result = {}
+        requests = int(self.t(2000, 1000))
+        for route, (url, body, headers, sse) in {
+            "/v1/responses": (*self.responses_request("switchboard", self.sb_url), False),
+            "/backend-api/codex/responses": (*self.stream_request("switchboard", self.sb_url), True),
+        }.items():
+            self.load(f"alloc-warmup-{len(result)}", url, body=body, headers=headers, duration=1, connections=8, per_connection=50, sse=sse, drain=60)
+            before = read_count()
+            data = self.load(f"alloc-{len(result)}", url, body=body, headers=headers, duration=1, connections=8, per_connection=requests // 8, sse=sse, drain=120)
+            after = read_count()
+            ok = data.get("ok", 0)
+            result[route] = {"requests": ok, "allocations": after - before, "per_request": (after - before) / ok if ok else None}
+            log(f"  allocations {route}: {result[route]['per_request']:.0f} per request ({ok} requests)")
+        out["allocations"] = result
+        self.switchboard.stop()
+        self.start_switchboard(self.accounts, "switchboard-after-allocations")
+
+    def workload_k(self):
+        """10,000 accounts (500 in quick mode): what stays flat as the pool grows."""
+        n = 500 if self.quick else 10000
+        log(f"(k) {n:,} accounts")
+        out = self.results["workloads"]["k"] = {"accounts": n}
+        from concurrent.futures import ThreadPoolExecutor
+        started = time.monotonic()
+        with ThreadPoolExecutor(8) as pool:
+            accounts = list(pool.map(lambda i: self.create_account(f"k-{i}@bench.test"), range(n)))
+        log(f"  created {n:,} mock accounts in {time.monotonic() - started:.1f}s")
+        data_dir = self.sb_data = self.work / "switchboard-k"
+        data_dir.mkdir(exist_ok=True)
+        started = time.monotonic()
+        for i in range(0, n, 1000):
+            self.switchboard_cli("accounts", "import", *[str(a["path"]) for a in accounts[i:i + 1000]])
+        out["import_s"] = time.monotonic() - started
+        # A usage round every `interval` s: the first at start-up, the next one inside the measurement below.
+        interval = int(self.t(30, 4))
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        started = time.monotonic()
+        server = self.start("switchboard-k", [str(self.bin / "switchboard"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            {**self.sb_env(data_dir), "SWITCHBOARD_USAGE_INTERVAL": str(interval)})
+        wait_until(lambda: http("GET", url + "/health/ready")[0] == 200, 120, "switchboard /health/ready with many accounts")
+        out["ready_s"] = time.monotonic() - started
+
+        def usage_calls() -> int:
+            accounts = http_json("GET", self.mock_url + "/_mock/counters")[1].get("accounts", {})
+            return sum(counters.get("usage_calls", 0) for counters in accounts.values())
+
+        # Idle: after the start-up usage round has finished.
+        deadline = time.monotonic() + 120
+        calls = usage_calls()
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            now = usage_calls()
+            if now == calls:
+                break
+            calls = now
+        out["startup_round_usage_calls"] = calls
+        out["idle_rss_mb"] = proc_sample(server.pid)[0] / 2**20
+        started = time.monotonic()
+        listed = json.loads(self.switchboard_cli("accounts", "list", "--json"))
+        out["list_json_s"] = time.monotonic() - started
+        out["list_json_rows"] = len(listed)
+        # A CLI change picked up by the running server: seconds until it shows, and the server's CPU for it
+        # (its CPU over the same span when nothing changes is subtracted).
+        span = self.t(3.0, 1.0)
+        _, cpu0 = proc_sample(server.pid)
+        time.sleep(span)
+        _, cpu1 = proc_sample(server.pid)
+        idle_cpu = cpu1 - cpu0
+        active = int(http_json("GET", url + "/health/ready")[1].get("active_accounts", 0))
+        started = time.monotonic()
+        _, cpu0 = proc_sample(server.pid)
+        self.switchboard_cli("accounts", "pause", accounts[0]["email"])
+        changed = time.monotonic()
+        wait_until(lambda: int(http_json("GET", url + "/health/ready")[1].get("active_accounts", 0)) == active - 1, 30, "the paused account to leave the pool")
+        out["change_visible_s"] = time.monotonic() - changed
+        time.sleep(max(0.0, span - (time.monotonic() - started)))
+        _, cpu1 = proc_sample(server.pid)
+        out["change_cpu_ms"] = max(0.0, (cpu1 - cpu0) - idle_cpu) * 1000
+        # Request p99 at 200 req/s without a usage round, then with one: the next round starts `interval`
+        # after the first began; a window of `interval` seconds is sure to contain it.
+        body, headers = json.dumps({"model": MODEL, "input": PROMPT, "stream": False}), []
+        quiet = self.load("k-quiet", url + "/v1/responses", body=body, headers=headers, rate=200, duration=self.t(5, 1), drain=10)
+        before = usage_calls()
+        during = self.load("k-round", url + "/v1/responses", body=body, headers=headers, rate=200, duration=interval, drain=10)
+        out["round_usage_calls_during"] = usage_calls() - before
+        out["p99_quiet_us"] = quiet.get("latency_us", {}).get("p99")
+        out["p99_round_us"] = during.get("latency_us", {}).get("p99")
+        out["ok_quiet"], out["ok_round"] = quiet.get("ok"), during.get("ok")
+        server.stop()
+        log(f"  ready {out['ready_s']:.2f}s, idle RSS {out['idle_rss_mb']:.0f} MB, list --json {out['list_json_s']:.2f}s, "
+            f"change visible {out['change_visible_s'] * 1000:.0f} ms ({out['change_cpu_ms']:.0f} ms CPU), "
+            f"p99 {out['p99_quiet_us'] or 0:.0f} µs quiet vs {out['p99_round_us'] or 0:.0f} µs with a round ({out['round_usage_calls_during']} usage calls)")
 
     def workload_a(self):
         rates = [100, 1000] if self.quick else [10, 100, 1000]  # 10/s: a rate codex-lb can sustain
@@ -701,11 +861,12 @@ class Bench:
             log(f"codex-lb unavailable: {self.codexlb_error}")
             self.results["codexlb_error"] = self.codexlb_error
         time.sleep(2)
-        for name, step in (("b", self.workload_b), ("a", self.workload_a), ("c", self.workload_c), ("d", self.workload_d)):
+        for name, step in (("b", self.workload_b), ("w", self.workload_w), ("a", self.workload_a), ("c", self.workload_c), ("d", self.workload_d)):
             self.run_step(name, step)
         # Then: each gateway is restarted, for (g) with the request log on and off, for (f) with only its (f) account.
         self.run_step("g", self.workload_g)
         self.run_step("h", self.workload_h)
+        self.run_step("k", self.workload_k)
         self.run_step("f", self.workload_f)
         self.stop_all()
         self.run_step("e", self.workload_e)

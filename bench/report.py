@@ -99,6 +99,28 @@ def markdown(results: dict) -> str:
     add(f"| 2,000 open streams under 200 MB RSS (d) | {num(rss, 1)} MB peak, {num(d_ok)} streams ok | {mark(None if rss is None else rss < 200 and d_ok == d.get('streams'))} |")
     add(f"| `pick` ≤ 2 µs at 10,000 accounts (e) | {num(pick_mean)} ns (slowest case, mean) | {mark(None if pick_mean is None else pick_mean <= 2000)} |")
     add(f"| exactly one token call (f) | {num(token_calls)} | {mark(None if token_calls is None else token_calls == 1)} |")
+    wk, k = w.get("w", {}), w.get("k", {})
+    wrk_ratio = (wk.get("switchboard", {}).get("rps") or 0) / (wk.get("direct", {}).get("rps") or 1) if wk.get("switchboard") else None
+    cpu_us = wk.get("switchboard", {}).get("cpu_us_per_request")
+    allocs = wk.get("allocations", {}).get("/v1/responses", {}).get("per_request")
+    hop_p99 = pct(a1000.get(HOP) or {}, "latency_us", "p99") if a1000.get(HOP) else None
+    add(f"| added p99 ≤ 2× one HTTP hop's p99 at 1,000 req/s (a, issue 19) | {ms(added_p99)} vs 2 × {ms(hop_p99)} | "
+        f"{mark(None if added_p99 is None or hop_p99 is None else added_p99 <= 2 * hop_p99)} |")
+    add(f"| added time-to-first-event p99 ≤ 0.5 ms (c, 100 streams/s, issue 19) | {ms(ttfb_p99)} | {mark(None if ttfb_p99 is None else ttfb_p99 <= 500)} |")
+    c_total = added(c100.get("switchboard"), c100.get("direct"), "latency_us", "p50")
+    per_event = c_total / c.get("events_per_stream", 200) if c_total is not None else None
+    add(f"| per-event overhead ≤ 3 µs (c, 100 streams/s) | {ms(per_event)} | {mark(None if per_event is None else per_event <= 3)} |")
+    add(f"| throughput ≥ 0.8× direct at 64 connections, wrk (w) | {num(wrk_ratio, 2)}× | {mark(None if wrk_ratio is None else wrk_ratio >= 0.8)} |")
+    add(f"| gateway CPU ≤ 150 µs per proxied request, wrk at saturation (w) | {ms(cpu_us)} | {mark(None if cpu_us is None else cpu_us <= 150)} |")
+    add(f"| allocations per proxied request counted (w) | {num(allocs)} (`/v1/responses`) | {mark(None if allocs is None else True)} |")
+    if k:
+        n = num(k.get("accounts"))
+        add(f"| {n} accounts: `serve` ready < 1 s (k) | {num(k.get('ready_s'), 2)} s | {mark(None if k.get('ready_s') is None else k['ready_s'] < 1)} |")
+        add(f"| {n} accounts: idle RSS < 100 MB (k) | {num(k.get('idle_rss_mb'), 1)} MB | {mark(None if k.get('idle_rss_mb') is None else k['idle_rss_mb'] < 100)} |")
+        add(f"| {n} accounts: `accounts list --json` < 1 s (k) | {num(k.get('list_json_s'), 2)} s | {mark(None if k.get('list_json_s') is None else k['list_json_s'] < 1)} |")
+        add(f"| {n} accounts: a CLI change costs < 10 ms of server work (k) | {num(k.get('change_cpu_ms'))} ms CPU | {mark(None if k.get('change_cpu_ms') is None else k['change_cpu_ms'] < 10)} |")
+        quiet, round_ = k.get("p99_quiet_us"), k.get("p99_round_us")
+        add(f"| {n} accounts: p99 during a usage round within 10 % (k) | {ms(round_)} vs {ms(quiet)} | {mark(None if not (quiet and round_) else round_ <= 1.1 * quiet)} |")
     log_runs = w.get("g", {})
     add(f"| request log costs < 5 % of max req/s (g) | {num(log_runs.get('log_on', {}).get('ok_rps'))} req/s on vs "
         f"{num(log_runs.get('log_off', {}).get('ok_rps'))} off = {num(log_cost, 1)} % | {mark(None if log_cost is None else log_cost < 5)} |")
@@ -167,6 +189,59 @@ def markdown(results: dict) -> str:
             add(f"Load generator check: it drives the mock directly at {num(g.get('direct_max_rps'))} req/s, "
                 f"{g['headroom']:.1f}× switchboard's maximum, through the same client code (the mock and the generator then share the 2 cores).")
             add("")
+
+    # (w)
+    wk = w.get("w", {})
+    if wk and "error" not in wk:
+        add("### (w) wrk cross-check of (b), and heap allocations per proxied request")
+        add("")
+        if wk.get("wrk_missing"):
+            add(f"wrk: not measured — {wk['wrk_missing']}.")
+        else:
+            add("`wrk -t1 -c64 --latency` (an independent load tool), the same requests as (b): direct = the mock's own "
+                "`/backend-api/codex/responses`, the gateways = non-streaming `/v1/responses`. CPU per request from /proc.")
+            add("")
+            add("| target | req/s | p50 | p99 | non-2xx | gateway CPU per request | ÷ direct |")
+            add("|---|---|---|---|---|---|---|")
+            direct_rps = wk.get("direct", {}).get("rps")
+            for target in ("direct", "switchboard", "codex-lb"):
+                data = wk.get(target)
+                if not data or "rps" not in data:
+                    continue
+                add(f"| {target} | {num(data.get('rps'))} | {ms(data.get('p50_us'))} | {ms(data.get('p99_us'))} | {num(data.get('non_2xx'))} | "
+                    f"{ms(data.get('cpu_us_per_request')) if data.get('cpu_us_per_request') else '–'} | {ratio(data.get('rps'), direct_rps, 2)} |")
+        allocations = wk.get("allocations", {})
+        if allocations.get("error"):
+            add("")
+            add(f"Allocations: not measured — {allocations['error']}.")
+        elif allocations:
+            add("")
+            add("Allocations: a switchboard process with the LD_PRELOAD counter (`libSwitchboardAllocationCounter.so`: "
+                "malloc, calloc, realloc, posix_memalign, aligned_alloc, memalign), read before and after a fixed number of requests "
+                "on 8 connections after a warm-up; the count includes the process's idle background work.")
+            add("")
+            add("| route | requests | allocations | per request |")
+            add("|---|---|---|---|")
+            for route, data in allocations.items():
+                add(f"| `{route}` | {num(data.get('requests'))} | {num(data.get('allocations'))} | **{num(data.get('per_request'))}** |")
+        add("")
+
+    # (k)
+    k = w.get("k", {})
+    if k and "error" not in k:
+        add(f"### (k) {num(k.get('accounts'))} accounts")
+        add("")
+        add("Accounts imported from the mock (`accounts import`, 1,000 files per call), then a fresh `serve` with "
+            "`SWITCHBOARD_USAGE_INTERVAL` set so that a usage round (every account's usage fetched, 8 at a time) "
+            "falls inside the second latency window. Change = `accounts pause` of one account, seen through "
+            "`/health/ready`; its CPU is the server's CPU over 3 s (1 s quick) minus its CPU over as many idle seconds.")
+        add("")
+        add("| import | `serve` ready | idle RSS | `accounts list --json` | change visible after | change CPU | p99 at 200 req/s, no round | p99 with a usage round | usage calls in that window |")
+        add("|---|---|---|---|---|---|---|---|---|")
+        add(f"| {num(k.get('import_s'), 1)} s | {num(k.get('ready_s'), 2)} s | {num(k.get('idle_rss_mb'), 1)} MB | {num(k.get('list_json_s'), 2)} s | "
+            f"{ms((k.get('change_visible_s') or 0) * 1e6)} | {num(k.get('change_cpu_ms'))} ms | {ms(k.get('p99_quiet_us'))} | {ms(k.get('p99_round_us'))} | "
+            f"{num(k.get('round_usage_calls_during'))} |")
+        add("")
 
     # (c)
     if c and "error" not in c:

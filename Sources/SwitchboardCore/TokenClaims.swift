@@ -25,9 +25,10 @@ public struct TokenClaims: Sendable, Equatable {
     }
 
     public init(jwt: String) throws(DecodingError) {
-        let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
+        // Split on the bytes: a split on Characters (grapheme breaking) took a quarter of `accounts list`.
+        let parts = jwt.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .notAJWT }
-        guard let data = Data(base64URLEncoded: String(parts[1])) else { throw .payloadNotBase64 }
+        guard let data = Data(base64URLEncoded: String(Substring(parts[1]))) else { throw .payloadNotBase64 }
         guard let payload = JSONValue(parsing: data), payload.objectValue != nil else { throw .payloadNotJSON }
         expiresAt = payload["exp"]?.doubleValue.map(Date.init(timeIntervalSince1970:))
         email = payload["email"]?.stringValue
@@ -50,10 +51,19 @@ public struct TokenClaims: Sendable, Equatable {
 
 extension Data {
     /// Decodes base64url (RFC 4648 §5) with or without padding.
+    /// Byte by byte: every stored account's tokens are decoded on each load of the pool and each
+    /// `accounts list`, where `replacingOccurrences` took over a third of the time at 10,000 accounts.
     public init?(base64URLEncoded text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
+        var base64 = Array(text.utf8)
+        for index in base64.indices {
+            switch base64[index] {
+            case UInt8(ascii: "-"): base64[index] = UInt8(ascii: "+")
+            case UInt8(ascii: "_"): base64[index] = UInt8(ascii: "/")
+            default: break
+            }
+        }
+        base64 += repeatElement(UInt8(ascii: "="), count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: Data(base64))
     }
 
     /// base64url without padding.

@@ -30,6 +30,7 @@ final class CurlEventLoop: Sendable {
     private let inbox = Mutex(Inbox())
     private let nextID = Atomic<Int>(0)
     private let settings: CurlSharedSettings
+    private let handles = EasyHandlePool()
     private let logger: Logger
     /// Transfers on the multi handle right now (updated by the loop each turn).
     let activeTransfers = Atomic<Int>(0)
@@ -98,16 +99,22 @@ final class CurlEventLoop: Sendable {
                         channel.finish(TransportError(.cancelled, "the transport has shut down"))
                         continue
                     }
+                    guard let easy = handles.take() else {
+                        channel.finish(TransportError(.other, "curl_easy_init failed"))
+                        continue
+                    }
                     do {
-                        let transfer = try CurlTransfer(id: id, request: request, channel: channel, settings: settings)
+                        let transfer = try CurlTransfer(id: id, easy: easy, request: request, channel: channel, settings: settings)
                         let added = curl_multi_add_handle(multi.raw, transfer.easy)
                         guard added == CURLM_OK else {
                             transfer.release()
+                            handles.recycle(easy)
                             channel.finish(TransportError(.other, "could not add the transfer (curl multi \(added.rawValue))"))
                             continue
                         }
                         transfers[id] = transfer
                     } catch {
+                        handles.recycle(easy)
                         channel.finish(error)
                     }
                 case .cancel(let id):
@@ -191,6 +198,7 @@ final class CurlEventLoop: Sendable {
     private func end(_ transfer: CurlTransfer, with error: TransportError?) {
         _ = curl_multi_remove_handle(multi.raw, transfer.easy)
         transfer.release()
+        handles.recycle(transfer.easy)
         transfer.channel.finish(error)
     }
 
@@ -208,6 +216,7 @@ final class CurlEventLoop: Sendable {
         }
         transfers = [:]
         activeTransfers.store(0, ordering: .relaxed)
+        handles.freeAll()
         curl_multi_cleanup(multi.raw)
     }
 }

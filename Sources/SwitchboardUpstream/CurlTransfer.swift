@@ -34,8 +34,8 @@ final class CurlTransfer {
     private var headLines: [HTTPHeader] = []
     private(set) var headDelivered = false
 
-    init(id: Int, request: UpstreamRequest, channel: TransferChannel, settings: CurlSharedSettings) throws(TransportError) {
-        guard let easy = curl_easy_init() else { throw TransportError(.other, "curl_easy_init failed") }
+    /// Configures `easy` (a new or reset handle) for `request`; on a throw the caller still owns `easy`.
+    init(id: Int, easy: UnsafeMutableRawPointer, request: UpstreamRequest, channel: TransferChannel, settings: CurlSharedSettings) throws(TransportError) {
         self.id = id
         self.easy = easy
         self.channel = channel
@@ -48,9 +48,8 @@ final class CurlTransfer {
         }
     }
 
-    /// Frees the handle and the memory curl read from; call after removing it from the multi handle.
+    /// Frees the memory curl read from (the loop recycles the handle); call after removing it from the multi handle.
     func release() {
-        curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
         headerList = nil
         requestBody?.deallocate()
@@ -115,20 +114,30 @@ final class CurlTransfer {
     }
 
     private func configureHeaders(_ request: UpstreamRequest) throws(TransportError) {
-        var lines: [String] = []
+        // Each line is assembled in one reused buffer (curl copies it): no String per header.
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        func append(_ name: String, _ separator: StaticString, _ value: String = "") throws(TransportError) {
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: name.utf8)
+            line.append(contentsOf: UnsafeBufferPointer(start: separator.utf8Start, count: separator.utf8CodeUnitCount))
+            line.append(contentsOf: value.utf8)
+            line.append(0)
+            let list = line.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { curl_slist_append(headerList, $0.baseAddress) }
+            }
+            guard let list else { throw TransportError(.other, "out of memory building headers") }
+            headerList = list
+        }
         for header in request.headers {
             guard Self.isValidFieldName(header.name), !header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
                 throw TransportError(.other, "request header with an invalid name or a line break in its value")
             }
             // "Name;" is curl's spelling of a header with an empty value ("Name:" would remove it).
-            lines.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
+            if header.value.isEmpty { try append(header.name, ";") } else { try append(header.name, ": ", header.value) }
         }
         if request.body != nil, request.headers.value(for: "Expect") == nil {
-            lines.append("Expect:")  // no 100-continue round trip for large bodies
-        }
-        for line in lines {
-            guard let list = curl_slist_append(headerList, line) else { throw TransportError(.other, "out of memory building headers") }
-            headerList = list
+            try append("Expect", ":")  // no 100-continue round trip for large bodies
         }
         if let headerList { try check(sb_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)) }
     }

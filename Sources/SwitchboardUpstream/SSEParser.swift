@@ -24,20 +24,27 @@ public struct SSEParser: Sendable {
     private var data: [UInt8] = []
     private var hasData = false
     private var hasFields = false
-    private var eventName: String?
+    /// The `event:` value of the current event, kept as bytes: it becomes a String only if the event is kept.
+    private var eventName: [UInt8] = []
+    private var hasEventName = false
     private var eventID: String?
+    /// The event names to hand on (see `init`); nil: every event.
+    private var kept: [[UInt8]]?
     /// Bytes of field lines in the current event (comments excluded).
     private var eventBytes = 0
 
-    public init(maxEventBytes: Int = SSEParser.defaultMaxEventBytes) {
+    /// With `keeping`, only events named one of those (or not named at all: their type is in their data)
+    /// are handed on; the others are skipped without making strings of them. Size limits apply to all.
+    public init(maxEventBytes: Int = SSEParser.defaultMaxEventBytes, keeping names: Set<String>? = nil) {
         self.maxEventBytes = maxEventBytes
+        kept = names.map { $0.map { Array($0.utf8) } }
     }
 
     /// Parses the next chunk and returns the events it completed, in order.
     public mutating func parse(_ chunk: UnsafeRawBufferPointer) throws(SSEParserError) -> [SSEEvent] {
         var events: [SSEEvent] = []
         if let error = scan(chunk, into: &events) {
-            self = SSEParser(maxEventBytes: maxEventBytes)
+            reset()
             throw error
         }
         return events
@@ -49,7 +56,7 @@ public struct SSEParser: Sendable {
         let failure = chunk.withContiguousStorageIfAvailable { scan(UnsafeRawBufferPointer($0), into: &events) }
             ?? Array(chunk).withUnsafeBytes { scan($0, into: &events) }
         if let failure {
-            self = SSEParser(maxEventBytes: maxEventBytes)
+            reset()
             throw failure
         }
         return events
@@ -58,13 +65,20 @@ public struct SSEParser: Sendable {
     /// Ends the stream. Returns nil when it ended cleanly, or the event that was still open
     /// (fields received but no blank line yet): the stream was cut short mid-event.
     public mutating func finish() -> SSEEvent? {
-        defer { self = SSEParser(maxEventBytes: maxEventBytes) }
+        defer { reset() }
         if !partialLine.isEmpty {
             let line = partialLine
             _ = line.withUnsafeBytes { processLine($0) }
         }
         guard hasFields else { return nil }
-        return SSEEvent(event: eventName, data: String(decoding: data, as: UTF8.self), id: eventID)
+        return SSEEvent(event: hasEventName ? String(decoding: eventName, as: UTF8.self) : nil, data: String(decoding: data, as: UTF8.self), id: eventID)
+    }
+
+    /// Back to the state of a new parser (same limit and filter).
+    private mutating func reset() {
+        let kept = kept
+        self = SSEParser(maxEventBytes: maxEventBytes)
+        self.kept = kept
     }
 
     // MARK: scanning
@@ -130,7 +144,9 @@ public struct SSEParser: Sendable {
             data.append(contentsOf: value)
             hasData = true
         } else if Self.isField(name, "event") {
-            eventName = String(decoding: value, as: UTF8.self)
+            eventName.removeAll(keepingCapacity: true)
+            eventName.append(contentsOf: value)
+            hasEventName = true
         } else if Self.isField(name, "id") {
             if !value.contains(0) { eventID = String(decoding: value, as: UTF8.self) }
         }
@@ -158,12 +174,15 @@ public struct SSEParser: Sendable {
             data.removeAll(keepingCapacity: true)
             hasData = false
             hasFields = false
-            eventName = nil
+            eventName.removeAll(keepingCapacity: true)
+            hasEventName = false
             eventID = nil
             eventBytes = 0
         }
         guard hasData else { return nil }
-        return SSEEvent(event: eventName, data: String(decoding: data, as: UTF8.self), id: eventID)
+        // An empty `event:` counts as none: the type is then read from the data.
+        if hasEventName, !eventName.isEmpty, let kept, !kept.contains(eventName) { return nil }
+        return SSEEvent(event: hasEventName ? String(decoding: eventName, as: UTF8.self) : nil, data: String(decoding: data, as: UTF8.self), id: eventID)
     }
 }
 

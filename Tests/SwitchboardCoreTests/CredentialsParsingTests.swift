@@ -14,6 +14,18 @@ import Testing
         #expect(throws: error) { try TokenClaims(jwt: token) }
     }
 
+    @Test func base64URLRoundTripsEveryLengthAndByteWithOrWithoutPadding() {
+        for length in 0..<40 {
+            let bytes = Data((0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 250) })
+            let text = bytes.base64URLEncodedString()
+            #expect(!text.contains("+") && !text.contains("/") && !text.contains("="))
+            #expect(Data(base64URLEncoded: text) == bytes, "length \(length)")
+            #expect(Data(base64URLEncoded: bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")) == bytes)
+        }
+        #expect(Data(base64URLEncoded: "a!b") == nil)
+        #expect(Data(base64URLEncoded: "é") == nil)
+    }
+
     @Test func fingerprintIsSHA256HexAndShowsSixteenCharacters() {
         let fingerprint = CredentialFingerprint(of: "abc")
         #expect(fingerprint.hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

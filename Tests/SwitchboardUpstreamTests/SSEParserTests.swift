@@ -51,6 +51,20 @@ struct SSEParserTests {
         }
     }
 
+    @Test func aParserKeepingSomeNamesHandsOnOnlyThoseAndTheUnnamedOnesWhateverTheSplit() throws {
+        let kept = Self.sampleEvents.filter { $0.event == nil || $0.event == "response.completed" }
+        for split in 0...Self.sample.count {
+            var parser = SSEParser(keeping: ["response.completed"])
+            var events = try parser.parse(Self.sample[..<split])
+            events += try parser.parse(Self.sample[split...])
+            #expect(events == kept, "split at \(split)")
+        }
+        var parser = SSEParser(keeping: ["response.completed"])
+        #expect(try parser.parse(Array("event:\ndata: {\"type\":\"x\"}\n\n".utf8)) == [SSEEvent(event: "", data: #"{"type":"x"}"#)], "an empty name is no name")
+        var limited = SSEParser(maxEventBytes: 16, keeping: [])
+        #expect(throws: SSEParserError.eventTooLarge(limit: 16)) { try limited.parse(Array("event: skipped\ndata: 0123456789abcdef\n\n".utf8)) }
+    }
+
     @Test func byteByByteGivesTheSameEvents() throws {
         var parser = SSEParser()
         var events: [SSEEvent] = []

@@ -7,6 +7,8 @@ struct ResponseCollector: StreamCollector {
     /// The data of each `response.output_item.done`, parsed only if the final response needs them.
     private var items: [String] = []
 
+    static let parser = SSEParser(keeping: UpstreamEvents.terminalTypes.union(["response.output_item.done"]))
+
     mutating func consume(_ events: [SSEEvent]) {
         for event in events where event.type == "response.output_item.done" { items.append(event.data) }
     }

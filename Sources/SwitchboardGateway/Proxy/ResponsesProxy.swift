@@ -15,7 +15,13 @@ struct OpenedStream: Sendable {
 
 /// Something that reads a whole event stream for a client that does not stream.
 protocol StreamCollector {
+    /// The parser for its stream: one that skips the events it does not read (keeping the terminal ones).
+    static var parser: SSEParser { get }
     mutating func consume(_ events: [SSEEvent])
+}
+
+extension StreamCollector {
+    static var parser: SSEParser { SSEParser() }
 }
 
 /// Opens a `/codex/responses` stream on some account: picks, gets a token, sends, and on a failure
@@ -90,7 +96,7 @@ struct ResponsesProxy: Sendable {
         while true {
             let opened = try await open(body: body, headers: headers, stickyKey: stickyKey, trace: trace, excluding: excluded)
             var collector = make()
-            let end = await UpstreamEvents(opened: opened, pool: pool, trace: trace).events { collector.consume($0) }
+            let end = await UpstreamEvents(opened: opened, pool: pool, trace: trace).events(parser: Collector.parser) { collector.consume($0) }
             if case .failed(_, let failure) = end, failure.movesOn, excluded.count + 1 < Defaults.maxAttempts {
                 excluded.insert(opened.accountID)
                 GatewayMetrics.failover(reason: failure.label)

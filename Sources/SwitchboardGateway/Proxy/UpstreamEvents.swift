@@ -28,17 +28,21 @@ struct UpstreamEvents {
     /// Passes each chunk on as it arrives, byte for byte, and only then reads its events (for the end of
     /// the stream): parsing never delays the bytes. `write` throws when the client is gone.
     func relay(_ write: ([UInt8]) async throws -> Void) async -> StreamEnd {
-        await run(write: write, handle: { _ in })
+        await run(parser: Self.terminalEventParser, write: write, handle: { _ in })
     }
 
-    /// Hands the events each chunk completes to `handle`, which throws when the client is gone.
-    func events(_ handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
-        await run(write: { _ in }, handle: handle)
+    /// Hands the events each chunk completes to `handle`, which throws when the client is gone. `parser`
+    /// may skip the events nobody reads, but must keep the terminal ones.
+    func events(parser: SSEParser = SSEParser(), _ handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
+        await run(parser: parser, write: { _ in }, handle: handle)
     }
 
-    private func run(write: ([UInt8]) async throws -> Void, handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
+    /// A parser that reads only the events that end a stream (made once: copies share its filter).
+    static let terminalEventParser = SSEParser(keeping: terminalTypes)
+
+    private func run(parser: SSEParser, write: ([UInt8]) async throws -> Void, handle: ([SSEEvent]) async throws -> Void) async -> StreamEnd {
         GatewayMetrics.streamOpened()
-        var parser = SSEParser()
+        var parser = parser
         var ended: StreamEnd?
         var firstByte = true
         let body = opened.response.body
