@@ -7,13 +7,13 @@ import PostgresNIO
 import Synchronization
 
 /// Connections to one PostgreSQL, used synchronously like GRDB's pool: the store's callers are
-/// synchronous, so each statement waits on its future. The connections run on an event loop group
-/// of their own, which no caller runs on, so waiting never blocks the loop it waits for.
+/// synchronous, so each statement waits on its future. The connections run on an event loop of their
+/// own (one for the process), which no caller runs on, so waiting never blocks the loop it waits for.
 final class PostgresConnections: Sendable {
     let configuration: PostgresConnection.Configuration
     /// Where the database is, for messages (never the password).
     let location: String
-    private let group: MultiThreadedEventLoopGroup
+    private static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let idle = Mutex<[PostgresConnection]>([])
     private let nextID = Atomic<Int>(0)
     private let logger: Logger
@@ -30,16 +30,13 @@ final class PostgresConnections: Sendable {
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
             password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
         location = "\(host):\(components.port ?? 5432)/\(database)"
-        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var logger = Logger(label: "switchboard.postgres")
         logger.logLevel = .critical
         self.logger = logger
     }
 
     deinit {
-        let group = group
-        let closed = idle.withLock { $0 }.map(Self.close)
-        EventLoopFuture.andAllComplete(closed, on: group.next()).whenComplete { _ in group.shutdownGracefully { _ in } }
+        for connection in idle.withLock({ $0 }) { _ = Self.close(connection) }
     }
 
     /// A connection must outlive its close (PostgresNIO insists), so the future keeps it.
@@ -86,7 +83,7 @@ final class PostgresConnections: Sendable {
     private func connect() throws -> PostgresConnection {
         do {
             return try PostgresConnection.connect(
-                on: group.next(), configuration: configuration, id: nextID.add(1, ordering: .relaxed).newValue, logger: logger
+                on: Self.group.next(), configuration: configuration, id: nextID.add(1, ordering: .relaxed).newValue, logger: logger
             ).wait()
         } catch {
             throw StoreError.unreachable("cannot connect to PostgreSQL at \(location): \(PostgresSession.describe(error))")

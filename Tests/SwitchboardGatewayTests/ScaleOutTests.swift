@@ -57,9 +57,9 @@ struct ScaleOutTests {
 
     static let emails = (1...6).map { "user\($0)@example.com" }
 
-    /// Each account's background work belongs to one live instance; when one stops heartbeating (as
-    /// after `kill -9`) its accounts are polled by the others within the heartbeat timeout.
-    @Test func eachAccountIsPolledByOneInstanceAndADeadInstancesShareMoves() async throws {
+    /// Each account's background work belongs to one live instance: polled once per interval, not once
+    /// per instance. (A dead instance's share moving is proven with real processes and SIGKILL below.)
+    @Test func eachAccountIsPolledByExactlyOneInstance() async throws {
         try await GatewayCluster.with(emails: Self.emails, configure: { $0.usageInterval = 0.3; $0.heartbeatTimeout = 2 }) { cluster in
             let ids = try Self.emails.map { try cluster.instances[0].store.find($0).id }
             #expect(await eventually { ids.allSatisfy { id in cluster.instances.filter { $0.gateway.pool.owns(id) }.count == 1 } })
@@ -68,16 +68,6 @@ struct ScaleOutTests {
             try await Task.sleep(for: .milliseconds(1500))
             let polls = try zip(Self.emails, before).map { try cluster.mock.counters(for: $0).usageCalls - $1 }
             #expect(polls.allSatisfy { (2...8).contains($0) }, "\(polls)")
-
-            let dead = cluster.instances[0]
-            let orphans = zip(Self.emails, ids).filter { dead.gateway.pool.owns($0.1) }.map(\.0)
-            await dead.running.stop()
-            let stoppedAt = ContinuousClock.now
-            let survivors = cluster.instances.dropFirst()
-            #expect(await eventually(timeout: .seconds(5)) { ids.allSatisfy { id in survivors.filter { $0.gateway.pool.owns(id) }.count == 1 } })
-            let counts = try orphans.map { try cluster.mock.counters(for: $0).usageCalls }
-            #expect(await eventually(timeout: .seconds(5)) { (try? zip(orphans, counts).allSatisfy { try cluster.mock.counters(for: $0).usageCalls > $1 }) ?? false })
-            #expect(ContinuousClock.now - stoppedAt < .seconds(15), "orphaned accounts polled again within 15 s")
         }
     }
 

@@ -4,6 +4,7 @@ import MockUpstream
 import SwitchboardCore
 import SwitchboardGateway
 import SwitchboardStore
+import SwitchboardUpstream
 
 /// Several gateways in this process on one PostgreSQL database (a fresh one on the test server) and
 /// one mock upstream: switchboard scaled out, each instance on its own loopback port.
@@ -48,6 +49,9 @@ public final class GatewayCluster: Sendable {
         prepare: (MockUpstream) throws -> Void = { _ in },
         _ body: (GatewayCluster) async throws -> Void
     ) async throws {
+        // A transport of the cluster's own: its gateways stop with requests in flight, which must not
+        // touch the transport the other tests share.
+        let transport = CurlTransport()
         let mock = MockUpstream()
         _ = try await mock.start()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-cluster-\(UUID().uuidString)")
@@ -71,7 +75,7 @@ public final class GatewayCluster: Sendable {
                 let store = index == 0 ? first : try open()
                 let logs = LogCapture()
                 let logger = Logger(label: "instance-\(index)") { _ in logs.handler() }
-                let gateway = try Gateway(configuration: configuration, store: store, transport: GatewayHarness.transport, logger: logger)
+                let gateway = try Gateway(configuration: configuration, store: store, transport: transport, logger: logger)
                 started.append(Instance(store: store, gateway: gateway, running: try await gateway.start(), logs: logs))
             }
             try await body(GatewayCluster(mock: mock, databaseURL: url, encryptionKey: key, dataDirectory: directory, instances: started))
