@@ -31,7 +31,7 @@ release: deps
 
 test: deps browser-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@SWIFT=$(SWIFT) bash Tests/run-suite.sh
 
 # libFuzzer on the parsers and translators, FUZZ_SECONDS each (Fuzz/run.sh; corpus in Fuzz/corpus).
 FUZZ_SECONDS ?= 120
