@@ -6,6 +6,9 @@ public enum Defaults {
     public static let port = 2455
     public static let dataDirectory = "~/.switchboard"
     public static let usageInterval: TimeInterval = 60
+    /// A usage round over more accounts than the poller's concurrency starts its polls evenly over this
+    /// share of the interval, instead of in one burst that competes with requests for the CPU.
+    public static let usageRoundSpread = 0.5
     public static let authRetryInterval: TimeInterval = 600
     public static let authRetryCeiling: TimeInterval = 86_400
     public static let maxBodyBytes = 32 * 1024 * 1024

@@ -13,17 +13,24 @@ func runPeriodically(every interval: TimeInterval, jitter: Double = 0, on clock:
     }
 }
 
-/// Runs `body` for each element with at most `width` running at once.
-func forEach<T: Sendable>(_ items: [T], concurrently width: Int, _ body: @escaping @Sendable (T) async -> Void) async {
+/// Runs `body` for each element with at most `width` running at once, each started at least `gap` (on `clock`) after the one before.
+func forEach<T: Sendable>(
+    _ items: [T], concurrently width: Int, spacedBy gap: TimeInterval = 0, on clock: any GatewayClock = SystemClock(),
+    _ body: @escaping @Sendable (T) async -> Void
+) async {
     await withTaskGroup(of: Void.self) { group in
-        var iterator = items.makeIterator()
-        for _ in 0..<max(1, width) {
-            guard let item = iterator.next() else { break }
+        var running = 0
+        for (index, item) in items.enumerated() {
+            if Task.isCancelled { break }
+            if running >= max(1, width) {
+                await group.next()
+                running -= 1
+            }
+            if index > 0, gap > 0 {
+                do { try await clock.sleep(for: .seconds(gap)) } catch { break }
+            }
             group.addTask { await body(item) }
-        }
-        while await group.next() != nil {
-            guard let item = iterator.next() else { continue }
-            group.addTask { await body(item) }
+            running += 1
         }
     }
 }
