@@ -8,7 +8,8 @@ DEADLINE=${TEST_DEADLINE:-600}
 SWIFT=${SWIFT:-swift}
 for attempt in 1 2; do
     log=$(mktemp -t switchboard-tests.XXXXXX)
-    timeout --kill-after=10 "$DEADLINE" "$SWIFT" test --skip-build "$@" 2>&1 | tee "$log"
+    # Line-buffered, so the log holds every test that started when a hung run is killed.
+    timeout --kill-after=10 "$DEADLINE" stdbuf -oL -eL "$SWIFT" test --skip-build "$@" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
     if [[ $status -ne 124 && $status -ne 137 ]]; then
         rm -f "$log"
