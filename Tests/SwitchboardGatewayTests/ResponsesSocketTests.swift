@@ -172,10 +172,17 @@ import SwitchboardUpstream
         try await GatewayHarness.with(emails: ["one@example.com"]) { h in
             let (key, _) = try h.store.createAPIKey(name: "ci")
             try h.gateway.access.reload()
-            let refused = Box<JSONValue?>(nil)
-            try await SocketSession.run(h, headers: [.authorization: "Bearer sb-wrong"]) { socket in refused.set(try await socket.next()) }
-            #expect(refused.get?["status"]?.intValue == 401)
-            #expect(refused.get?["error"]?["code"] == "invalid_api_key")
+            // The refusal is the server's first frame, sent right behind the 101. A raw connection reads it:
+            // HummingbirdWSClient can lose a frame that arrives in the same read as the 101, and then waits
+            // forever (seen under load: the suite hung here about once in eight runs).
+            let refused = try RawConnection(port: h.running.port)
+            defer { refused.close() }
+            refused.send("GET /backend-api/codex/responses HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer sb-wrong\r\n\r\n")
+            #expect(await refused.read { _ in Self.firstTextFrame(after101: refused.received) != nil })
+            #expect(refused.text.hasPrefix("HTTP/1.1 101"))
+            let message = Self.firstTextFrame(after101: refused.received).flatMap { JSONValue(parsing: Data($0)) }
+            #expect(message?["status"]?.intValue == 401)
+            #expect(message?["error"]?["code"] == "invalid_api_key")
             let turn = Box<[JSONValue]>([])
             try await SocketSession.run(h, headers: [.authorization: "Bearer \(key)"]) { socket in
                 turn.set(try await socket.turn(SocketSession.create([SocketSession.user("hi")])))
@@ -241,5 +248,23 @@ import SwitchboardUpstream
             #expect(moved.types.last == "response.completed", "\(moved.last ?? .null)")
             #expect(moved.text != first.text)
         }
+    }
+
+    /// The payload of the first (unmasked, unfragmented) text frame after a 101 answer's head.
+    static func firstTextFrame(after101 bytes: [UInt8]) -> [UInt8]? {
+        let end = Array("\r\n\r\n".utf8)
+        guard bytes.count >= end.count,
+              let head = (0...(bytes.count - end.count)).first(where: { Array(bytes[$0..<$0 + end.count]) == end }) else { return nil }
+        var at = head + end.count
+        guard bytes.count >= at + 2, bytes[at] == 0x81 else { return nil }
+        var length = Int(bytes[at + 1] & 0x7F)
+        at += 2
+        guard length != 127 else { return nil }
+        if length == 126 {
+            guard bytes.count >= at + 2 else { return nil }
+            length = Int(bytes[at]) << 8 | Int(bytes[at + 1])
+            at += 2
+        }
+        return bytes.count >= at + length ? Array(bytes[at..<at + length]) : nil
     }
 }
