@@ -16,14 +16,14 @@ final class TurnStates: Sendable {
 
     /// Remembers the state an upstream answer carried, if any.
     func record(_ response: UpstreamResponse, account: String) {
-        guard let state = response.headers.first(where: { $0.name.lowercased() == Self.header })?.value else { return }
+        guard let state = response.headers.value(for: Self.header) else { return }
         owners.withLock { $0.bind(Secrets.sha256Hex(state), to: account, now: Date()) }
     }
 
     /// The request headers for an attempt on `account`: the turn state only where it belongs, which is
     /// its issuer, or (issuer unknown, say after a restart) the first account tried.
     func headers(_ headers: [HTTPHeader], for account: String, firstTried: String) -> [HTTPHeader] {
-        guard let state = headers.first(where: { $0.name.lowercased() == Self.header })?.value else { return headers }
+        guard let state = headers.value(for: Self.header) else { return headers }
         let issuer = owner(of: state) ?? firstTried
         return issuer == account ? headers : headers.filter { $0.name.lowercased() != Self.header }
     }

@@ -30,7 +30,7 @@ final class ResponsesSocket: Sendable {
         self.route = route
         self.proxy = proxy
         self.forwardedHeaders = forwardedHeaders.filter { $0.name.lowercased() != TurnStates.header }
-        handshakeTurnState = Mutex(forwardedHeaders.first { $0.name.lowercased() == TurnStates.header }?.value)
+        handshakeTurnState = Mutex(forwardedHeaders.value(for: TurnStates.header))
         self.sessionKey = sessionKey
         self.maxMessageBytes = maxMessageBytes
         self.logger = logger

@@ -7,7 +7,7 @@ import SwitchboardUpstream
 /// served, the turn state) and `codex.rate_limits` (the account's windows, which Codex shows).
 enum TurnPrelude {
     /// The answer headers Codex reads from a turn's metadata message.
-    static let metadataHeaders = ["openai-model", "x-codex-turn-state", "x-models-etag", "x-reasoning-included"]
+    static let metadataHeaders = ["openai-model", TurnStates.header, "x-models-etag", "x-reasoning-included"]
 
     static func messages(_ response: UpstreamResponse, account: Account?, now: Date) -> [String] {
         var headers: [String: String] = [:]
@@ -26,7 +26,7 @@ enum TurnPrelude {
     /// `codex.rate_limits` from the answer's `x-codex-{primary,secondary}-*` headers, or else from the
     /// account's last usage report; nil when neither says anything.
     static func rateLimits(_ headers: [HTTPHeader], account: Account?, now: Date) -> JSONValue? {
-        func value(_ name: String) -> Double? { headers.first { $0.name.lowercased() == name }.flatMap { Double($0.value) } }
+        func value(_ name: String) -> Double? { headers.value(for: name).flatMap(Double.init) }
         func window(_ prefix: String, _ reported: UsageWindow?) -> JSONValue? {
             var window: [String: JSONValue] = [:]
             if let used = value("x-codex-\(prefix)-used-percent") {
