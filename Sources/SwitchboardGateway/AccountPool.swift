@@ -18,6 +18,8 @@ public final class AccountPool: Sendable {
     private let accounts = Mutex<[String: Account]>([:])
     /// This instance and the live ones when several share the database (nil: this one does all the work).
     private let members = Mutex<(me: String, live: [String])?>(nil)
+    /// Where the next reload asks for changes from (nil: everything).
+    private let reloadMark = Mutex<Int?>(nil)
 
     public init(store: AccountStore, policy: LifecyclePolicy, alerter: Alerter, logger: Logger, clock: any GatewayClock = SystemClock(), balancer: Balancer = Balancer()) {
         self.store = store
@@ -55,17 +57,35 @@ public final class AccountPool: Sendable {
 
     // MARK: Loading
 
-    /// Brings the pool up to date with the database after another process wrote: only rows whose
-    /// version moved are read and decrypted, and a row never replaces a newer copy already installed.
+    /// Brings the pool up to date with the database after another process wrote: only rows written
+    /// since the last reload are looked at, only those whose version moved past the installed copy
+    /// are read and decrypted, and a row never replaces a newer copy already installed.
     public func reload() throws {
-        let versions = try store.versions()
+        let changes = try store.changes(since: reloadMark.withLock { $0 })
         let stale = accounts.withLock { all in
-            for id in all.keys where versions[id] == nil { all[id] = nil }
-            return versions.compactMap { id, version in (all[id]?.version ?? -1) < version ? id : nil }
+            var removed = false
+            if changes.complete {
+                for id in all.keys where changes.versions[id] == nil { all[id] = nil; removed = true }
+            }
+            let stale = changes.versions.compactMap { id, version in (all[id]?.version ?? -1) < version ? id : nil }
+            return (ids: stale, removed: removed)
         }
-        let fresh = try store.accounts(ids: stale)
-        accounts.withLock { all in for account in fresh where Self.isNewer(account, than: all[account.id]) { all[account.id] = account } }
-        publish()
+        let fresh = try store.accounts(ids: stale.ids)
+        let (count, placed) = accounts.withLock { all in
+            var placed = false
+            for account in fresh where Self.isNewer(account, than: all[account.id]) {
+                placed = placed || all[account.id].map(Placement.init) != Placement(account)
+                all[account.id] = account
+            }
+            return (all.count, placed)
+        }
+        reloadMark.withLock { $0 = changes.mark }
+        // Rows were removed since the last look (or added and removed): one complete read settles it.
+        if !changes.complete, count != changes.count {
+            reloadMark.withLock { $0 = nil }
+            return try reload()
+        }
+        if placed || stale.removed { publish() }
     }
 
     /// Installs a copy of one account that this process just wrote or read. A new snapshot is published
@@ -100,9 +120,16 @@ public final class AccountPool: Sendable {
     }
 
     private func publish() {
+        // One pass that copies no account: at 10,000 accounts, copying them was most of a reload's cost.
         let (candidates, byStatus) = accounts.withLock { all in
-            (all.values.filter(\.status.isSelectable).map { Balancer.Candidate(id: $0.id, usedPercent: $0.usedPercent) },
-             Dictionary(grouping: all.values, by: \.status.name).mapValues(\.count))
+            var candidates: [Balancer.Candidate] = []
+            candidates.reserveCapacity(all.count)
+            var byStatus: [AccountStatus.Name: Int] = [:]
+            for account in all.values {
+                byStatus[account.status.name, default: 0] += 1
+                if account.status.isSelectable { candidates.append(Balancer.Candidate(id: account.id, usedPercent: account.usedPercent)) }
+            }
+            return (candidates, byStatus)
         }
         balancer.publish(candidates)
         GatewayMetrics.accounts(byStatus: byStatus)

@@ -74,8 +74,9 @@ public final class AccountStore: Sendable {
 
     public func account(id: String) throws -> Account? { try backend.account(id: id) }
 
-    /// Each account's row version: what a reload compares to read and decrypt only the changed rows.
-    public func versions() throws -> [String: Int] { try backend.versions() }
+    /// The rows written since `mark` (every row when nil): what a reload compares to read and decrypt
+    /// only the changed rows.
+    public func changes(since mark: Int? = nil) throws -> AccountChanges { try backend.changes(since: mark) }
 
     /// The accounts with these ids (missing ones are left out).
     public func accounts(ids: some Collection<String>) throws -> [Account] { try backend.accounts(ids: Array(ids)) }

@@ -69,11 +69,13 @@ public final class PostgresStore: StoreBackend {
         try connections.session { try fetch($0, id: id) }
     }
 
-    public func versions() throws -> [String: Int] {
+    /// Every row's version, whatever `mark`: versions here count per row, and a store-wide sequence
+    /// would not tell which rows changed (concurrent transactions commit out of sequence order).
+    public func changes(since mark: Int?) throws -> AccountChanges {
         try connections.session { session in
             var versions: [String: Int] = [:]
             for row in try session.rows("SELECT id, version FROM accounts") { versions[row["id"]] = row["version"] }
-            return versions
+            return AccountChanges(versions: versions, mark: nil, count: versions.count, complete: true)
         }
     }
 

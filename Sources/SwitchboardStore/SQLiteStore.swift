@@ -62,25 +62,34 @@ public final class SQLiteStore: StoreBackend {
     }
 
     public func accounts() throws -> [Account] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM accounts ORDER BY created_at, id").map { try AccountRow.decode($0, cipher: cipher) } }
+        try pool.read { db in try Array(Row.fetchCursor(db, sql: "SELECT * FROM accounts ORDER BY created_at, id").map { [cipher] in try AccountRow.decode($0, cipher: cipher) }) }
     }
 
     public func account(id: String) throws -> Account? {
         try pool.read { try Self.fetch($0, id: id, cipher: cipher) }
     }
 
-    /// Each account's row version: what a reload compares to read and decrypt only the changed rows.
-    public func versions() throws -> [String: Int] {
+    /// The rows written since `mark` (all rows when nil), read in one snapshot: an indexed range
+    /// over the store-wide version sequence, so a reload costs what changed, not the pool's size.
+    public func changes(since mark: Int?) throws -> AccountChanges {
         try pool.read { db in
+            let latest = try Int.fetchOne(db.cachedStatement(sql: "SELECT latest FROM account_versions WHERE id = 1")) ?? 0
             var versions: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, version FROM accounts") { versions[row["id"]] = row["version"] }
-            return versions
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, version FROM accounts WHERE version > ?"), arguments: [mark ?? -1])
+            while let row = try rows.next() { versions[row[0]] = row[1] }
+            let count = mark == nil ? versions.count : try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM accounts")) ?? 0
+            return AccountChanges(versions: versions, mark: latest, count: count, complete: mark == nil)
         }
     }
 
-    /// The accounts with these ids (missing ones are left out).
+    /// The accounts with these ids (missing ones are left out), in one statement.
     public func accounts(ids: [String]) throws -> [Account] {
-        try pool.read { db in try ids.compactMap { try Self.fetch(db, id: $0, cipher: cipher) } }
+        guard !ids.isEmpty else { return [] }
+        let list = String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)
+        return try pool.read { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id IN (SELECT value FROM json_each(?))"), arguments: [list])
+            return try Array(rows.map { [cipher] in try AccountRow.decode($0, cipher: cipher) })
+        }
     }
 
     /// Finds an account by id, ChatGPT account id, or email (when unique).
@@ -95,7 +104,7 @@ public final class SQLiteStore: StoreBackend {
     }
 
     static func fetch(_ db: Database, id: String, cipher: TokenCipher) throws -> Account? {
-        try Row.fetchOne(db, sql: "SELECT * FROM accounts WHERE id = ?", arguments: [id]).map { try AccountRow.decode($0, cipher: cipher) }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM accounts WHERE id = ?"), arguments: [id]).map { try AccountRow.decode($0, cipher: cipher) }
     }
 
     /// The audit log, newest last; filtered by account and/or time.

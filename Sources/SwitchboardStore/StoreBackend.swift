@@ -10,7 +10,7 @@ public protocol StoreBackend: AnyObject, Sendable {
     func ping() throws
     func accounts() throws -> [Account]
     func account(id: String) throws -> Account?
-    func versions() throws -> [String: Int]
+    func changes(since mark: Int?) throws -> AccountChanges
     func accounts(ids: [String]) throws -> [Account]
     func find(_ reference: String) throws -> Account
     func events(accountID: String?, since: Date?, limit: Int) throws -> [AuditEntry]

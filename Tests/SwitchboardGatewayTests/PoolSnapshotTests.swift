@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SwitchboardCore
+import MockUpstream
 @testable import SwitchboardGateway
 import SwitchboardTestSupport
 
@@ -33,6 +34,23 @@ import SwitchboardTestSupport
                 #expect(pool.account(id)?.status == stored.status, "round \(round)")
                 #expect(pool.selectableCount == (stored.status == .active ? 1 : 0), "round \(round)")
             }
+        }
+    }
+
+    /// A reload reads only what changed, yet still notices removals: here one account is removed and
+    /// another added between two reloads, so the number of rows is the same as before.
+    @Test func aReloadSeesAnAccountRemovedAndAnotherAddedInTheSameTick() async throws {
+        try await GatewayHarness.with(emails: ["one@example.com", "two@example.com"]) { h in
+            let pool = h.gateway.pool
+            let removed = try h.id("one@example.com")
+            try h.store.remove(id: removed)
+            let file = try h.mock.createAccount(email: "three@example.com")
+            let added = try h.store.importAccount(try CodexAuthFile(data: JSONEncoder().encode(file))).account.id
+            try pool.reload()
+            #expect(pool.account(removed) == nil)
+            #expect(pool.account(added) != nil)
+            #expect(Set(pool.all.map(\.id)) == [added, try h.id("two@example.com")])
+            #expect(pool.selectableCount == 2)
         }
     }
 }

@@ -17,6 +17,24 @@ import SwitchboardTestSupport
         #expect(Migrations.names.first == "0001_accounts")
     }
 
+    /// Versions from the per-row counter carry on above the highest one: no row's version goes back.
+    @Test func theVersionSequenceStartsAboveTheVersionsAnOlderStoreGaveOut() throws {
+        let store = try fixture.open()
+        let id = try store.importAccount(StoreFixture.authFile()).account.id
+        try store.pool.write { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = '0005_version_sequence'")
+            try db.execute(sql: "DROP TRIGGER accounts_version_on_insert; DROP TRIGGER accounts_version; DROP INDEX accounts_by_version; DROP TABLE account_versions")
+            try db.execute(sql: "CREATE TRIGGER accounts_version AFTER UPDATE ON accounts WHEN new.version = old.version BEGIN UPDATE accounts SET version = old.version + 1 WHERE id = new.id; END")
+            try db.execute(sql: "UPDATE accounts SET version = 41 WHERE id = ?", arguments: [id])
+            try db.execute(sql: "INSERT INTO accounts (id, chatgpt_account_id, chatgpt_user_id, status, access_token_enc, refresh_token_enc, id_token_enc, refresh_fingerprint, created_at, updated_at) SELECT 'other', 'acct-2', 'user-2', status, access_token_enc, refresh_token_enc, id_token_enc, 'f', created_at, updated_at FROM accounts")
+        }
+        let migrated = try fixture.open()
+        #expect(try migrated.account(id: id)?.version == 41)
+        let paused = try migrated.apply(.paused, to: "other").account
+        #expect(paused.version == 42)
+        #expect(try migrated.changes(since: 41).versions == ["other": 42])
+    }
+
     @Test func theDataDirectoryIs0700AndTheFiles0600() throws {
         let store = try fixture.open()
         _ = try store.importAccount(StoreFixture.authFile())

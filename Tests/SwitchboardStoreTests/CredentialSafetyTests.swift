@@ -73,6 +73,23 @@ import SwitchboardCore
         #expect(applied.account.version > account.version)
         let usage = try #require(try store.recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 5), observedAt: Date()), of: account.id))
         #expect(usage.version > applied.account.version)
-        #expect(try store.versions()[account.id] == usage.version)
+        #expect(try store.changes().versions[account.id] == usage.version)
+    }
+
+    @Test func changesSinceAMarkAreTheRowsWrittenAfterItAndTheCount() throws {
+        let store = try fixture.open()
+        let ids = try (1...3).map { try store.importAccount(StoreFixture.authFile(account: "acct-\($0)", user: "user-\($0)")).account.id }
+        let everything = try store.changes()
+        #expect(everything.complete && everything.count == 3 && Set(everything.versions.keys) == Set(ids))
+        #expect(try store.changes(since: everything.mark).versions.isEmpty)
+        let paused = try store.apply(.paused, to: ids[1]).account
+        let afterPause = try store.changes(since: everything.mark)
+        #expect(afterPause.versions == [ids[1]: paused.version] && afterPause.count == 3 && !afterPause.complete)
+        try store.remove(id: ids[0])
+        let afterRemoval = try store.changes(since: afterPause.mark)
+        #expect(afterRemoval.versions.isEmpty && afterRemoval.count == 2)
+        // The sequence is store-wide: a row written later has a higher version than every row before it.
+        let usage = try #require(try store.recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 5), observedAt: Date()), of: ids[2]))
+        #expect(usage.version > paused.version)
     }
 }
