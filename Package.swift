@@ -71,6 +71,8 @@ let package = Package(
             ]
         ),
         // The system libzstd (zstd request bodies; Codex compresses bodies for a provider named `openai`).
+        // glibc's <malloc.h> (mallopt): `serve` keeps one malloc arena per core.
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Chat Completions <-> Responses translation: pure functions, no I/O.
         .target(name: "SwitchboardChat", dependencies: ["SwitchboardCore"]),
@@ -108,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "SwitchboardCore", "SwitchboardStore", "SwitchboardUpstream", "SwitchboardGateway", "MockUpstream",
+                "SwitchboardCore", "SwitchboardStore", "SwitchboardUpstream", "SwitchboardGateway", "MockUpstream", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -234,7 +234,8 @@ def markdown(results: dict) -> str:
         add("Accounts imported from the mock (`accounts import`, 1,000 files per call), then a fresh `serve` with "
             "`SWITCHBOARD_USAGE_INTERVAL` set so that a usage round (every account's usage fetched, 8 at a time) "
             "falls inside the second latency window. Change = `accounts pause` of one account, seen through "
-            "`/health/ready`; its CPU is the server's CPU over 3 s (1 s quick) minus its CPU over as many idle seconds.")
+            "`/health/ready` (polled every 50 ms); its CPU is the server's scheduler run time over 1.5 s (0.5 s quick) "
+            "minus its run time over as long an idle span just before; the median of three changes.")
         add("")
         add("| import | `serve` ready | idle RSS | `accounts list --json` | change visible after | change CPU | p99 at 200 req/s, no round | p99 with a usage round | usage calls in that window |")
         add("|---|---|---|---|---|---|---|---|---|")

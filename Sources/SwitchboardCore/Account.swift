@@ -38,6 +38,12 @@ public struct Account: Sendable, Equatable, Identifiable {
         self.updatedAt = updatedAt
     }
 
+    /// A usage report as the store records it: the snapshot, and the plan it names (if any).
+    public mutating func record(_ usage: UsageSnapshot) {
+        self.usage = usage
+        planType = usage.planType ?? planType
+    }
+
     /// Used percentage of the tighter usage window (0 when unknown): what the balancer ranks by.
     public var usedPercent: Double { usage?.tightestUsedPercent ?? 0 }
 

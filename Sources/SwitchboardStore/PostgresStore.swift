@@ -223,12 +223,13 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
-    public func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> Account? {
+    public func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> (before: Int, after: Int)? {
         try connections.transaction { session in
-            try session.execute(
-                "UPDATE accounts SET \(AccountRow.usageAssignments), plan_type = coalesce(?, plan_type) WHERE id = ?",
-                AccountRow.usageValues(usage) + [usage.planType, id])
-            return try fetch(session, id: id)
+            guard let before: Int = try session.row("SELECT version FROM accounts WHERE id = ? FOR UPDATE", [id])?["version"] else { return nil }
+            let after: Int? = try session.row(
+                "UPDATE accounts SET \(AccountRow.usageAssignments), plan_type = coalesce(?, plan_type) WHERE id = ? RETURNING version",
+                AccountRow.usageValues(usage) + [usage.planType, id])?["version"]
+            return after.map { (before, $0) }
         }
     }
 

@@ -239,11 +239,13 @@ public final class SQLiteStore: StoreBackend {
         }
     }
 
-    /// Stores the latest usage report; returns the account as it now stands.
-    public func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> Account? {
+    public func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> (before: Int, after: Int)? {
         try pool.write { db in
-            try db.execute(sql: "UPDATE accounts SET \(AccountRow.usageAssignments), plan_type = coalesce(?, plan_type) WHERE id = ?", arguments: AccountRow.usageArguments(usage) + [usage.planType, id])
-            return try Self.fetch(db, id: id, cipher: cipher)
+            let version = try db.cachedStatement(sql: "SELECT version FROM accounts WHERE id = ?")
+            guard let before = try Int.fetchOne(version, arguments: [id]) else { return nil }
+            try db.cachedStatement(sql: "UPDATE accounts SET \(AccountRow.usageAssignments), plan_type = coalesce(?, plan_type) WHERE id = ?")
+                .execute(arguments: AccountRow.usageArguments(usage) + [usage.planType, id])
+            return try Int.fetchOne(version, arguments: [id]).map { (before, $0) }
         }
     }
 

@@ -21,7 +21,8 @@ public protocol StoreBackend: AnyObject, Sendable {
         of id: String, previous: CredentialFingerprint, to tokens: TokenSet, source: EventSource, releasing claim: String?,
         now: Date, policy: LifecyclePolicy
     ) throws -> AccountStore.RotationResult
-    func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> Account?
+    /// Stores a usage report; the row's version before and after the write, nil when there is no such row.
+    func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> (before: Int, after: Int)?
     func resetCooldownBackoff(of id: String) throws -> Account?
     func claimRefresh(of id: String, holder: String, lease: TimeInterval, now: Date) throws -> Bool
     func releaseRefresh(of id: String, holder: String) throws

@@ -22,6 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve clients on other machines even though no API key exists (not recommended).") var allowUnauthenticated = false
 
     func run() async throws {
+        MallocArenas.limitToOnePerCore()
         var configuration = try global.configuration()
         if let host { configuration.host = host }
         if let port { configuration.port = port }

@@ -67,17 +67,18 @@ import SwitchboardTestSupport
         }
     }
 
-    /// A pool larger than the poller's concurrency is polled evenly over half the interval, not in a burst.
-    @Test func aLargePoolIsPolledEvenlyOverHalfTheInterval() async throws {
+    /// A pool larger than the poller's concurrency is polled evenly over most of the interval, not in a burst.
+    @Test func aLargePoolIsPolledEvenlyOverMostOfTheInterval() async throws {
         let clock = TestClock()
         let emails = (1...12).map { "user\($0)@example.com" }
         try await GatewayHarness.with(emails: emails, clock: clock, configure: { $0.usageInterval = 60 }) { h in
             func polled() -> Int { h.mock.counters().accounts.values.reduce(0) { $0 + $1.usageCalls } }
             #expect(await eventually { polled() == 1 })
-            // 30 s (half of 60) over 12 accounts: one poll every 2.5 s of the gateway's clock.
+            // 54 s (0.9 of 60) over 12 accounts: one poll every 4.5 s of the gateway's clock.
+            #expect(Defaults.usageRoundSpread == 0.9)
             for count in 2...12 {
                 #expect(await clock.waitForSleepers(2))
-                clock.advance(by: 2.5)
+                clock.advance(by: 4.5)
                 #expect(await eventually { polled() == count }, "poll \(count)")
             }
             #expect(Set(emails.map { try? h.mock.counters(for: $0).usageCalls }) == [1])

@@ -92,4 +92,22 @@ import SwitchboardCore
         let usage = try #require(try store.recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 5), observedAt: Date()), of: ids[2]))
         #expect(usage.version > paused.version)
     }
+
+    /// A usage write patches the caller's copy instead of re-reading the row, only when that copy was
+    /// the stored one; either way the answer is the row as stored.
+    @Test(arguments: StoreKind.all) func aUsageWriteReturnsTheStoredRowWithOrWithoutAKnownCopy(_ kind: StoreKind) async throws {
+        let fixture = try await StoreFixture.make(kind)
+        let store = try fixture.open()
+        let imported = try store.importAccount(StoreFixture.authFile()).account
+        let report = UsageSnapshot(planType: "pro", primary: UsageWindow(usedPercent: 40, windowSeconds: 18000, resetsAt: Date(timeIntervalSince1970: 1_900_000_000)), secondary: nil, observedAt: Date(timeIntervalSince1970: 1_800_000_000))
+        let patched = try #require(try store.recordUsage(report, of: imported.id, known: imported))
+        #expect(patched == (try store.account(id: imported.id)))
+        #expect(patched.planType == "pro" && patched.usedPercent == 40)
+        // A copy older than the row (another process rotated the tokens): the row is read again.
+        _ = try store.importAccount(StoreFixture.authFile(refresh: "rt-relogin"))
+        let reread = try #require(try store.recordUsage(report, of: imported.id, known: patched))
+        #expect(reread == (try store.account(id: imported.id)))
+        #expect(reread.tokens.refreshToken == "rt-relogin")
+        #expect(try store.recordUsage(report, of: "no-such-account", known: nil) == nil)
+    }
 }
