@@ -183,8 +183,8 @@ public final class AccountPool: Sendable {
     }
 
     /// Stores a usage report.
-    func recordUsage(_ usage: UsageSnapshot, of id: String) throws {
-        if let account = try store.recordUsage(usage, of: id, known: account(id)) { install(account) }
+    func recordUsage(_ usage: UsageSnapshot, of id: String) async throws {
+        if let account = try await store.recordUsage(usage, of: id, known: account(id)) { install(account) }
     }
 
     /// A success on an account that has been cooling down: its next cooldown starts from the beginning.

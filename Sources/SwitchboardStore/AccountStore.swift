@@ -115,8 +115,8 @@ public final class AccountStore: Sendable {
     /// Stores the latest usage report; returns the account as it now stands. `known`, the caller's copy,
     /// spares re-reading and decrypting the row when it was still the stored one: a usage round writes
     /// every account, and at 10,000 accounts the re-read was most of its cost.
-    public func recordUsage(_ usage: UsageSnapshot, of id: String, known: Account? = nil) throws -> Account? {
-        guard let versions = try backend.recordUsage(usage, of: id) else { return nil }
+    public func recordUsage(_ usage: UsageSnapshot, of id: String, known: Account? = nil) async throws -> Account? {
+        guard let versions = try await backend.recordUsage(usage, of: id) else { return nil }
         guard var account = known, account.id == id, account.version == versions.before else { return try backend.account(id: id) }
         account.record(usage)
         account.version = versions.after

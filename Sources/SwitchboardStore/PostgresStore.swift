@@ -223,7 +223,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
-    public func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> (before: Int, after: Int)? {
+    public func recordUsage(_ usage: UsageSnapshot, of id: String) async throws -> (before: Int, after: Int)? {
         try connections.transaction { session in
             guard let before: Int = try session.row("SELECT version FROM accounts WHERE id = ? FOR UPDATE", [id])?["version"] else { return nil }
             let after: Int? = try session.row(

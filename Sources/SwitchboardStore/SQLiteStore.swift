@@ -239,8 +239,8 @@ public final class SQLiteStore: StoreBackend {
         }
     }
 
-    public func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> (before: Int, after: Int)? {
-        try pool.write { db in
+    public func recordUsage(_ usage: UsageSnapshot, of id: String) async throws -> (before: Int, after: Int)? {
+        try await pool.write { db in
             let version = try db.cachedStatement(sql: "SELECT version FROM accounts WHERE id = ?")
             guard let before = try Int.fetchOne(version, arguments: [id]) else { return nil }
             try db.cachedStatement(sql: "UPDATE accounts SET \(AccountRow.usageAssignments), plan_type = coalesce(?, plan_type) WHERE id = ?")

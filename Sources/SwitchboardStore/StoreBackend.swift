@@ -22,7 +22,9 @@ public protocol StoreBackend: AnyObject, Sendable {
         now: Date, policy: LifecyclePolicy
     ) throws -> AccountStore.RotationResult
     /// Stores a usage report; the row's version before and after the write, nil when there is no such row.
-    func recordUsage(_ usage: UsageSnapshot, of id: String) throws -> (before: Int, after: Int)?
+    /// Async: a usage round writes thousands of rows, and the wait for the writer (a WAL checkpoint can
+    /// take milliseconds) must not hold a thread that requests need.
+    func recordUsage(_ usage: UsageSnapshot, of id: String) async throws -> (before: Int, after: Int)?
     func resetCooldownBackoff(of id: String) throws -> Account?
     func claimRefresh(of id: String, holder: String, lease: TimeInterval, now: Date) throws -> Bool
     func releaseRefresh(of id: String, holder: String) throws

@@ -71,12 +71,12 @@ import SwitchboardCore
         let account = try store.importAccount(StoreFixture.authFile()).account
         let applied = try store.apply(.paused, to: account.id)
         #expect(applied.account.version > account.version)
-        let usage = try #require(try store.recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 5), observedAt: Date()), of: account.id))
+        let usage = try #require(try await store.recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 5), observedAt: Date()), of: account.id))
         #expect(usage.version > applied.account.version)
         #expect(try store.changes().versions[account.id] == usage.version)
     }
 
-    @Test func changesSinceAMarkAreTheRowsWrittenAfterItAndTheCount() throws {
+    @Test func changesSinceAMarkAreTheRowsWrittenAfterItAndTheCount() async throws {
         let store = try fixture.open()
         let ids = try (1...3).map { try store.importAccount(StoreFixture.authFile(account: "acct-\($0)", user: "user-\($0)")).account.id }
         let everything = try store.changes()
@@ -89,7 +89,7 @@ import SwitchboardCore
         let afterRemoval = try store.changes(since: afterPause.mark)
         #expect(afterRemoval.versions.isEmpty && afterRemoval.count == 2)
         // The sequence is store-wide: a row written later has a higher version than every row before it.
-        let usage = try #require(try store.recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 5), observedAt: Date()), of: ids[2]))
+        let usage = try #require(try await store.recordUsage(UsageSnapshot(primary: UsageWindow(usedPercent: 5), observedAt: Date()), of: ids[2]))
         #expect(usage.version > paused.version)
     }
 
@@ -100,14 +100,14 @@ import SwitchboardCore
         let store = try fixture.open()
         let imported = try store.importAccount(StoreFixture.authFile()).account
         let report = UsageSnapshot(planType: "pro", primary: UsageWindow(usedPercent: 40, windowSeconds: 18000, resetsAt: Date(timeIntervalSince1970: 1_900_000_000)), secondary: nil, observedAt: Date(timeIntervalSince1970: 1_800_000_000))
-        let patched = try #require(try store.recordUsage(report, of: imported.id, known: imported))
+        let patched = try #require(try await store.recordUsage(report, of: imported.id, known: imported))
         #expect(patched == (try store.account(id: imported.id)))
         #expect(patched.planType == "pro" && patched.usedPercent == 40)
         // A copy older than the row (another process rotated the tokens): the row is read again.
         _ = try store.importAccount(StoreFixture.authFile(refresh: "rt-relogin"))
-        let reread = try #require(try store.recordUsage(report, of: imported.id, known: patched))
+        let reread = try #require(try await store.recordUsage(report, of: imported.id, known: patched))
         #expect(reread == (try store.account(id: imported.id)))
         #expect(reread.tokens.refreshToken == "rt-relogin")
-        #expect(try store.recordUsage(report, of: "no-such-account", known: nil) == nil)
+        #expect(try await store.recordUsage(report, of: "no-such-account", known: nil) == nil)
     }
 }

@@ -44,7 +44,7 @@ public struct UsagePoller: Service {
             }
             switch answer.result {
             case .success(let usage):
-                try pool.recordUsage(usage, of: id)
+                try await pool.recordUsage(usage, of: id)
             case .failure(let rejection):
                 // 403 and transient answers are not evidence against the account: Lifecycle ignores them.
                 pool.record(.failed(rejection.failure, at: .usage, source: .usage, accessTokenValid: true, observedWith: answer.token.credential), for: id)
