@@ -171,8 +171,8 @@ public final class AccountStore: Sendable {
     // MARK: Request log
 
     /// Writes a batch of rows and key-usage increments in one transaction.
-    public func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta] = []) throws {
-        try backend.writeRequestBatch(entries, keyUsage: keyUsage)
+    public func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta] = []) async throws {
+        try await backend.writeRequestBatch(entries, keyUsage: keyUsage)
     }
 
     public func requests(_ filter: RequestFilter) throws -> [RequestLogEntry] { try backend.requests(filter) }
@@ -182,8 +182,8 @@ public final class AccountStore: Sendable {
 
     /// Deletes rows older than `cutoff`, then the oldest beyond `maxRows`; returns how many went.
     @discardableResult
-    public func pruneRequests(olderThan cutoff: Date, keepingAtMost maxRows: Int) throws -> Int {
-        try backend.pruneRequests(olderThan: cutoff, keepingAtMost: maxRows)
+    public func pruneRequests(olderThan cutoff: Date, keepingAtMost maxRows: Int) async throws -> Int {
+        try await backend.pruneRequests(olderThan: cutoff, keepingAtMost: maxRows)
     }
 
     /// Each key's requests and tokens on one UTC day (days since 1970-01-01).

@@ -348,7 +348,7 @@ public final class PostgresStore: StoreBackend {
 
     // MARK: Request log
 
-    public func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta]) throws {
+    public func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta]) async throws {
         guard !entries.isEmpty || !keyUsage.isEmpty else { return }
         try connections.transaction { session in
             // A few statements per batch, not one per row: each statement is a round trip during which
@@ -399,7 +399,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
-    public func pruneRequests(olderThan cutoff: Date, keepingAtMost maxRows: Int) throws -> Int {
+    public func pruneRequests(olderThan cutoff: Date, keepingAtMost maxRows: Int) async throws -> Int {
         try connections.transaction { session in
             var removed = try session.execute("DELETE FROM request_log WHERE at < ?", [cutoff.timeIntervalSince1970])
             removed += try session.execute(

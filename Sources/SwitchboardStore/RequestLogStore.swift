@@ -4,9 +4,9 @@ import GRDB
 /// The request log and per-key day totals.
 extension SQLiteStore {
     /// Writes a batch of rows and key-usage increments in one transaction.
-    public func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta] = []) throws {
+    public func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta] = []) async throws {
         guard !entries.isEmpty || !keyUsage.isEmpty else { return }
-        try pool.write { db in
+        try await pool.write { db in
             let insert = try db.cachedStatement(sql: RequestLogEntry.insertSQL)
             for entry in entries { try insert.execute(arguments: entry.arguments) }
             let add = try db.cachedStatement(sql: """
@@ -50,8 +50,8 @@ extension SQLiteStore {
 
     /// Deletes rows older than `cutoff`, then the oldest beyond `maxRows`; returns how many went.
     @discardableResult
-    public func pruneRequests(olderThan cutoff: Date, keepingAtMost maxRows: Int) throws -> Int {
-        try pool.write { db in
+    public func pruneRequests(olderThan cutoff: Date, keepingAtMost maxRows: Int) async throws -> Int {
+        try await pool.write { db in
             try db.execute(sql: "DELETE FROM request_log WHERE at < ?", arguments: [cutoff.timeIntervalSince1970])
             var removed = db.changesCount
             try db.execute(

@@ -43,10 +43,11 @@ public protocol StoreBackend: AnyObject, Sendable {
     func updateAPIKeyLimits(_ reference: String, _ change: (inout KeyLimits) -> Void) throws -> APIKeyRecord
     func markAPIKeysUsed(_ ids: Set<String>, at now: Date) throws
 
-    func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta]) throws
+    /// Async, like `recordUsage`: a batch of thousands of rows must not hold a thread that requests need.
+    func writeRequestBatch(_ entries: [RequestLogEntry], keyUsage: [KeyUsageDelta]) async throws
     func requests(_ filter: RequestFilter) throws -> [RequestLogEntry]
     func usage(since: Date?, by grouping: UsageGrouping) throws -> [UsageTotal]
-    func pruneRequests(olderThan cutoff: Date, keepingAtMost maxRows: Int) throws -> Int
+    func pruneRequests(olderThan cutoff: Date, keepingAtMost maxRows: Int) async throws -> Int
     func keyUsage(day: Int) throws -> [String: KeyUsageDelta]
     func requestCounts(since: Date) throws -> [String: Int]
     func requestSamples(since: Date, limit: Int) throws -> [RequestSample]

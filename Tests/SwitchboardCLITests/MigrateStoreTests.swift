@@ -20,7 +20,7 @@ struct MigrateStoreTests {
         let paused = try sqlite.find("two@example.com").id
         try sqlite.apply(.paused, to: paused)
         let (key, _) = try sqlite.createAPIKey(name: "ci")
-        try sqlite.writeRequestBatch([RequestLogEntry(at: Date(), requestID: "r1", route: "/v1/responses", accountID: paused, status: 200, durationMilliseconds: 5)])
+        try await sqlite.writeRequestBatch([RequestLogEntry(at: Date(), requestID: "r1", route: "/v1/responses", accountID: paused, status: 200, durationMilliseconds: 5)])
 
         let migrated = try await CLI.run(["migrate-store", "--to", url], dataDirectory: directory)
         #expect(migrated.status == 0, "\(migrated.stderr)")

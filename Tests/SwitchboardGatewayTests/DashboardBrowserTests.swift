@@ -25,7 +25,7 @@ import SwitchboardStore
                     model: "gpt-5", status: failed ? 502 : 200, errorCode: failed ? "upstream_unavailable" : nil, attempts: 1,
                     durationMilliseconds: Double(300 + (i * 7919) % 900) + slowPatch))
             }
-            try h.store.writeRequestBatch(traffic)
+            try await h.store.writeRequestBatch(traffic)
             let url = h.running.baseURL + "/"  // through the redirect
             let dom = try await HeadlessChromium.dumpDOM(url)
             #expect(dom.contains("<h1>switchboard</h1>"))

@@ -82,12 +82,12 @@ import SwitchboardUpstream
         }
     }
 
-    @Test func aBurstBeyondTheQueueIsDroppedAndCountedNeverWaitedFor() throws {
+    @Test func aBurstBeyondTheQueueIsDroppedAndCountedNeverWaitedFor() async throws {
         let store = try Self.temporaryStore()
         let log = RequestLog(accounting: try KeyAccounting(store: store), capacity: 100, keepsRows: true)
         for id in 0..<250 { log.record(Self.entry(id, key: "key_burst")) }
         #expect(log.dropped == 150)
-        Self.writer(log, store).flush()
+        await Self.writer(log, store).flush()
         #expect(try store.requests(RequestFilter(limit: 1000)).map(\.requestID) == (0..<100).reversed().map { "req-\($0)" })
         // Dropped rows still count against the key.
         #expect(try store.keyUsage(day: KeyMeter.day(of: Date()))["key_burst"]?.requests == 250)
@@ -98,22 +98,22 @@ import SwitchboardUpstream
         #expect(log.dropped == 150)
     }
 
-    @Test func retentionPrunesRowsOlderThanTheDaysThenBeyondTheRowCap() throws {
+    @Test func retentionPrunesRowsOlderThanTheDaysThenBeyondTheRowCap() async throws {
         let store = try Self.temporaryStore()
         let log = RequestLog(accounting: try KeyAccounting(store: store), capacity: 100, keepsRows: true)
         let now = Date()
         for id in 0..<6 { log.record(Self.entry(id, at: now.addingTimeInterval(-Double(id) * 86_400 - 60))) }
         let writer = Self.writer(log, store, days: 4, maxRows: 3)
-        writer.flush()
-        writer.prune(now: now)
+        await writer.flush()
+        await writer.prune(now: now)
         #expect(try store.requests(RequestFilter()).map(\.requestID) == ["req-0", "req-1", "req-2"])
     }
 
-    @Test func withZeroDaysNoRowIsKeptButKeysAreStillCharged() throws {
+    @Test func withZeroDaysNoRowIsKeptButKeysAreStillCharged() async throws {
         let store = try Self.temporaryStore()
         let log = RequestLog(accounting: try KeyAccounting(store: store), capacity: 100, keepsRows: false)
         log.record(Self.entry(1, key: "key_off"))
-        Self.writer(log, store, days: 0).flush()
+        await Self.writer(log, store, days: 0).flush()
         #expect(try store.requests(RequestFilter()).isEmpty)
         #expect(try store.keyUsage(day: KeyMeter.day(of: Date()))["key_off"]?.tokens == 7)
     }

@@ -16,7 +16,7 @@ import SwitchboardStore
         return JSONValue(parsing: Data(result.stdout.utf8))?.arrayValue ?? []
     }
 
-    func seed() throws {
+    func seed() async throws {
         let store = try AccountStore.open(dataDirectory: directory)
         let now = Date()
         func row(_ minutesAgo: Double, _ account: String, _ key: String?, _ model: String, status: Int = 200, error: String? = nil, input: Int, output: Int) -> RequestLogEntry {
@@ -25,7 +25,7 @@ import SwitchboardStore
                 accountID: account, model: model, status: status, errorCode: error, attempts: error == nil ? 1 : 3, inputTokens: input,
                 cachedTokens: input / 2, outputTokens: output, reasoningTokens: output / 2, ttfbMilliseconds: 80, durationMilliseconds: 900)
         }
-        try store.writeRequestBatch([
+        try await store.writeRequestBatch([
             row(5, "acct_a", "key_1", "gpt-5", input: 100, output: 20),
             row(10, "acct_b", "key_1", "gpt-5-codex", input: 200, output: 40),
             row(20, "acct_b", "key_2", "gpt-5", status: 502, error: "upstream_unavailable", input: 0, output: 0),
@@ -34,7 +34,7 @@ import SwitchboardStore
     }
 
     @Test func requestsFiltersNewestFirstWithTheDocumentedJSONFields() async throws {
-        try seed()
+        try await seed()
         let recent = try await json("requests", "--json")
         #expect(recent.map { $0["request_id"] } == ["req-5", "req-10", "req-20"])
         let fields: Set<String> = [
@@ -60,7 +60,7 @@ import SwitchboardStore
     }
 
     @Test func usageSumsTokensAndRequestsPerAccountKeyModelAndDay() async throws {
-        try seed()
+        try await seed()
         let byAccount = try await json("usage", "--json")
         // Busiest first; a tie goes by name.
         #expect(byAccount.map { $0["account_id"] } == ["acct_a", "acct_b"])

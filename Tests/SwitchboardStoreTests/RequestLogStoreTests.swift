@@ -17,7 +17,7 @@ import SwitchboardCore
     @Test(arguments: StoreKind.all) func aBatchIsWrittenAndReadBackNewestFirstThroughEveryFilter(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
-        try store.writeRequestBatch([
+        try await store.writeRequestBatch([
             entry(30), entry(20, account: "acct_b", key: "key_1"), entry(10, key: "key_1", status: 429, error: "usage_limit_reached"),
             entry(7200, key: "key_1"),
         ])
@@ -34,7 +34,7 @@ import SwitchboardCore
     @Test(arguments: StoreKind.all) func usageSumsRequestsErrorsAndTokensPerGroup(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
-        try store.writeRequestBatch([
+        try await store.writeRequestBatch([
             entry(30, key: "key_1", input: 100, output: 10), entry(20, key: "key_1", model: "o3", input: 50, output: 5),
             entry(10, account: "acct_b", key: "key_2", status: 502, error: "upstream_unavailable", input: 0, output: 0),
             entry(90_000, key: "key_1"),
@@ -57,10 +57,10 @@ import SwitchboardCore
     @Test(arguments: StoreKind.all) func pruningRemovesRowsPastTheRetentionThenBeyondTheRowCap(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
-        try store.writeRequestBatch((0..<10).map { entry(Double($0) * 86_400 + 1) })
-        #expect(try store.pruneRequests(olderThan: now.addingTimeInterval(-7 * 86_400), keepingAtMost: 100) == 3)
+        try await store.writeRequestBatch((0..<10).map { entry(Double($0) * 86_400 + 1) })
+        #expect(try await store.pruneRequests(olderThan: now.addingTimeInterval(-7 * 86_400), keepingAtMost: 100) == 3)
         #expect(try store.requests(RequestFilter()).count == 7)
-        #expect(try store.pruneRequests(olderThan: now.addingTimeInterval(-7 * 86_400), keepingAtMost: 4) == 3)
+        #expect(try await store.pruneRequests(olderThan: now.addingTimeInterval(-7 * 86_400), keepingAtMost: 4) == 3)
         // The newest rows stay.
         #expect(try store.requests(RequestFilter()).map(\.requestID) == ["req-1.0", "req-86401.0", "req-172801.0", "req-259201.0"])
     }
@@ -68,8 +68,8 @@ import SwitchboardCore
     @Test(arguments: StoreKind.all) func keyUsageBatchesAddUpPerKeyAndDay(_ kind: StoreKind) async throws {
         let fixture = try await StoreFixture.make(kind)
         let store = try fixture.open()
-        try store.writeRequestBatch([], keyUsage: [KeyUsageDelta(keyID: "key_1", day: 20_000, requests: 2, tokens: 300)])
-        try store.writeRequestBatch([entry(1)], keyUsage: [
+        try await store.writeRequestBatch([], keyUsage: [KeyUsageDelta(keyID: "key_1", day: 20_000, requests: 2, tokens: 300)])
+        try await store.writeRequestBatch([entry(1)], keyUsage: [
             KeyUsageDelta(keyID: "key_1", day: 20_000, requests: 1, tokens: 50), KeyUsageDelta(keyID: "key_2", day: 20_000, requests: 1, tokens: 7),
             KeyUsageDelta(keyID: "key_1", day: 19_999, requests: 9, tokens: 9),
         ])
