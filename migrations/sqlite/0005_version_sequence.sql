@@ -2,6 +2,8 @@
 -- takes the next number, so "which rows changed since I last looked" is one indexed range read
 -- (`version > last seen`), not a scan of every row's version. Still increasing per row, so a reload
 -- never installs an older copy. The sequence only grows (a deleted row does not give its number back).
+-- SQLite only: on PostgreSQL concurrent transactions commit out of sequence order, so "versions above
+-- the last one seen" could skip a row; there a reload compares every row's per-row version.
 CREATE TABLE account_versions (
     id     INTEGER PRIMARY KEY CHECK (id = 1),
     latest INTEGER NOT NULL
