@@ -9,7 +9,7 @@ public enum Defaults {
     /// A usage round over more accounts than the poller's concurrency starts its polls evenly over this
     /// share of the interval, instead of in one burst that competes with requests for the CPU; the rest
     /// of the interval lets the last polls finish before the next round (p99 during a round at 10,000
-    /// accounts: +64 % at 0.5, +10 % at 0.9; BENCHMARKS.md, k).
+    /// accounts: BENCHMARKS.md, k).
     public static let usageRoundSpread = 0.9
     public static let authRetryInterval: TimeInterval = 600
     public static let authRetryCeiling: TimeInterval = 86_400

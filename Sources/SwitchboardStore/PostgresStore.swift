@@ -223,6 +223,8 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Async by the protocol, but waited for on the calling thread like every call of this store
+    /// (postgres-nio futures; see `PostgresConnections`).
     public func recordUsage(_ usage: UsageSnapshot, of id: String) async throws -> (before: Int, after: Int)? {
         try connections.transaction { session in
             guard let before: Int = try session.row("SELECT version FROM accounts WHERE id = ? FOR UPDATE", [id])?["version"] else { return nil }
