@@ -69,13 +69,20 @@ public final class PostgresStore: StoreBackend {
         try connections.session { try fetch($0, id: id) }
     }
 
-    /// Every row's version, whatever `mark`: versions here count per row, and a store-wide sequence
-    /// would not tell which rows changed (concurrent transactions commit out of sequence order).
+    /// The rows written since `mark` (every row when nil), in one snapshot: rows whose writing
+    /// transaction is not older than the oldest one running when the last look was taken (`written_by`,
+    /// migration 0002). Some rows come again (committed before that look, but by a younger transaction);
+    /// the pool drops them by their version.
     public func changes(since mark: Int?) throws -> AccountChanges {
-        try connections.session { session in
+        try connections.transaction { session in
+            try session.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            let next = try session.row("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS mark").flatMap { Int($0["mark"] as String) }
             var versions: [String: Int] = [:]
-            for row in try session.rows("SELECT id, version FROM accounts") { versions[row["id"]] = row["version"] }
-            return AccountChanges(versions: versions, mark: nil, count: versions.count, complete: true)
+            let rows = try mark.map { try session.rows("SELECT id, version FROM accounts WHERE written_by >= ?::xid8", [String($0)]) }
+                ?? session.rows("SELECT id, version FROM accounts")
+            for row in rows { versions[row["id"]] = row["version"] }
+            let count: Int = mark == nil ? versions.count : try session.row("SELECT count(*) AS total FROM accounts")?["total"] ?? 0
+            return AccountChanges(versions: versions, mark: next, count: count, complete: mark == nil)
         }
     }
 

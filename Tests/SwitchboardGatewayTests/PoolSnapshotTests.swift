@@ -39,8 +39,15 @@ import SwitchboardTestSupport
 
     /// A reload reads only what changed, yet still notices removals: here one account is removed and
     /// another added between two reloads, so the number of rows is the same as before.
-    @Test func aReloadSeesAnAccountRemovedAndAnotherAddedInTheSameTick() async throws {
-        try await GatewayHarness.with(emails: ["one@example.com", "two@example.com"]) { h in
+    @Test(arguments: [false, true]) func aReloadSeesAnAccountRemovedAndAnotherAddedInTheSameTick(onPostgreSQL: Bool) async throws {
+        let url = onPostgreSQL ? try await withPostgres { $0 } : nil
+        let key = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        try await GatewayHarness.with(emails: ["one@example.com", "two@example.com"], configure: { configuration in
+            guard let url else { return }
+            configuration.databaseURL = DatabaseURL(url)
+            configuration.encryptionKey = EncryptionKey(key)
+        }) { h in
+            try h.gateway.pool.reload()
             let pool = h.gateway.pool
             let removed = try h.id("one@example.com")
             try h.store.remove(id: removed)

@@ -24,6 +24,33 @@ struct PostgresStoreTests {
         #expect(try stores[3].accounts().count == 1)
     }
 
+    /// A write that began before a reload's look and commits after it is still seen by the next reload:
+    /// "since the last look" counts from the oldest transaction running at that look, not from what had
+    /// committed (a sequence of committed versions would skip this row for good).
+    @Test func aWriteCommittedAfterALookThatBeganBeforeItIsSeenByTheNextLook() async throws {
+        let url = try await withPostgres { $0 }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-pg-\(UUID().uuidString)")
+        let store = try AccountStore.open(databaseURL: url, dataDirectory: directory, keySource: .environment(Data(repeating: 4, count: 32).base64EncodedString()))
+        let id = try store.importAccount(StoreFixture.authFile()).account.id
+        let first = try store.changes()
+        let postgres = try #require(store.backend as? PostgresStore)
+        let slow = try postgres.connections.dedicated()
+        defer { slow.close() }
+        try slow.execute("BEGIN")
+        try slow.execute("UPDATE accounts SET email = 'slow@example.com' WHERE id = ?", [id])
+        // A younger transaction commits meanwhile (not on accounts: every account write waits for the
+        // slow one on the `store_changes` row), so the look's snapshot ends above the slow one.
+        try await store.writeRequestBatch([RequestLogEntry(at: Date(), requestID: "r1", route: "/v1/responses", status: 200, durationMilliseconds: 1)])
+        let during = try store.changes(since: first.mark)
+        // Not the slow write (uncommitted); the row may come again as it was (other tests' transactions
+        // on the same server can hold the oldest running transaction back).
+        #expect(during.versions[id] == nil || during.versions[id] == first.versions[id], "the slow write is not committed yet")
+        try slow.execute("COMMIT")
+        let after = try store.changes(since: during.mark)
+        #expect(after.versions[id].map { $0 > first.versions[id]! } == true)
+        #expect(try store.account(id: id)?.email == "slow@example.com")
+    }
+
     @Test func anInstanceWithAnotherKeyRefusesToStartAndSaysWhy() async throws {
         let url = try await withPostgres { $0 }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-pg-\(UUID().uuidString)")

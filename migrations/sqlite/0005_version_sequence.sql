@@ -3,7 +3,7 @@
 -- (`version > last seen`), not a scan of every row's version. Still increasing per row, so a reload
 -- never installs an older copy. The sequence only grows (a deleted row does not give its number back).
 -- SQLite only: on PostgreSQL concurrent transactions commit out of sequence order, so "versions above
--- the last one seen" could skip a row; there a reload compares every row's per-row version.
+-- the last one seen" could skip a row; there each row names the transaction that wrote it (postgres 0002).
 CREATE TABLE account_versions (
     id     INTEGER PRIMARY KEY CHECK (id = 1),
     latest INTEGER NOT NULL
