@@ -72,11 +72,7 @@ public final class AccountPool: Sendable {
         }
         let fresh = try store.accounts(ids: stale.ids)
         let (count, placed) = accounts.withLock { all in
-            var placed = false
-            for account in fresh where Self.isNewer(account, than: all[account.id]) {
-                placed = placed || all[account.id].map(Placement.init) != Placement(account)
-                all[account.id] = account
-            }
+            let placed = fresh.reduce(false) { placed, account in Self.place(account, in: &all) || placed }
             return (all.count, placed)
         }
         reloadMark.withLock { $0 = changes.mark }
@@ -92,14 +88,16 @@ public final class AccountPool: Sendable {
     /// only when its status or headroom tier changed: a rotation or usage poll that leaves both alone
     /// costs no rebuild, which matters when a poll round touches thousands of accounts.
     func install(_ account: Account) {
-        let previous = accounts.withLock { all -> Account?? in
-            let previous = all[account.id]
-            guard Self.isNewer(account, than: previous) else { return .none }
-            all[account.id] = account
-            return .some(previous)
-        }
-        guard case .some(let replaced) = previous else { return }
-        if replaced.map(Placement.init) != Placement(account) { publish() }
+        if accounts.withLock({ Self.place(account, in: &$0) }) { publish() }
+    }
+
+    /// Puts `account` in `all` unless the copy there is newer; whether that moved its placement
+    /// (a new account, or another status or headroom tier): the snapshot must then be published again.
+    private static func place(_ account: Account, in all: inout [String: Account]) -> Bool {
+        let previous = all[account.id]
+        guard isNewer(account, than: previous) else { return false }
+        all[account.id] = account
+        return previous.map(Placement.init) != Placement(account)
     }
 
     /// A row re-created under the same id (removed, then imported) starts its versions again.
